@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# deps.sh - the Debian packages the kit needs, checked or installed.
+#
+#   grader/deps.sh check grade|test    exit 1 naming what is missing and how to install it
+#   grader/deps.sh install grade|test  apt-get install (as root), else print the command
+#   grader/deps.sh list grade|test     the package names
+set -euo pipefail
+
+grade_pkgs=(gcc make libc6-dev pkg-config libcmocka-dev libinih-dev libcjson-dev
+            valgrind gdb strace binutils diffutils dash procps)
+test_pkgs=("${grade_pkgs[@]}" jq libxml2-utils patch python3 python3-jsonschema
+           clang-format cppcheck sqlite3 git)
+
+usage() {
+    echo "usage: grader/deps.sh check|install|list grade|test" >&2
+    exit 2
+}
+
+[ $# -eq 2 ] || usage
+case "$2" in
+    grade) pkgs=("${grade_pkgs[@]}") ;;
+    test) pkgs=("${test_pkgs[@]}") ;;
+    *) usage ;;
+esac
+
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+missing() {
+    local p
+    if ! command -v dpkg-query >/dev/null; then
+        # not Debian: check what the kit calls, not package names
+        for p in cc make valgrind gdb strace nm diff; do
+            command -v "$p" >/dev/null || echo "$p"
+        done
+        for p in cmocka.h ini.h cjson/cJSON.h; do
+            echo "#include <$p>" | cc -E -x c - >/dev/null 2>&1 || echo "$p"
+        done
+        return
+    fi
+    for p in "${pkgs[@]}"; do
+        installed "$p" || echo "$p"
+    done
+}
+
+case "$1" in
+    list)
+        echo "${pkgs[*]}"
+        ;;
+    check)
+        miss=$(missing | tr '\n' ' ')
+        if [ -n "$miss" ]; then
+            echo "oslabs: missing for 'make $2': $miss" >&2
+            if command -v dpkg-query >/dev/null; then
+                echo "oslabs: install them with: sudo apt-get install -y $miss" >&2
+                echo "oslabs: (or run: make deps)" >&2
+            else
+                echo "oslabs: install the equivalents with your package manager, or use the container: make image && make docker-shell" >&2
+            fi
+            exit 1
+        fi
+        ;;
+    install)
+        miss=$(missing | tr '\n' ' ')
+        if [ -z "$miss" ]; then
+            echo "oslabs: every package for 'make $2' is installed"
+        elif [ "$(id -u)" -eq 0 ]; then
+            export DEBIAN_FRONTEND=noninteractive
+            apt-get update -q
+            # shellcheck disable=SC2086
+            apt-get install -y -q --no-install-recommends $miss
+        else
+            echo "oslabs: run as root, or: sudo apt-get install -y $miss"
+            exit 1
+        fi
+        ;;
+    *)
+        usage
+        ;;
+esac

@@ -1,0 +1,596 @@
+/*
+ * main.c - the grader's command line: run, list, check, debug, probe.
+ * Exit status: 0 graded (whatever the score), 1 usage or setup error,
+ * 2 internal error (see MANUAL.md).
+ */
+#define _GNU_SOURCE
+#include "box.h"
+#include "build.h"
+#include "fsutil.h"
+#include "kinds.h"
+#include "manifest.h"
+#include "probe.h"
+#include "report.h"
+#include "run.h"
+#include "stage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define EXIT_USAGE 1
+
+struct options {
+    const char *lab_arg;
+    const char *submission;
+    struct strv only;
+    const char *hidden;
+    int repeat;
+    int jobs;
+    const char *json;
+    const char *junit;
+    bool autolab;
+    const char *workdir;
+    bool keep;
+    bool verbose;
+    const char *tool;
+    const char *test; /* debug */
+};
+
+static const char usage_text[] =
+    "usage: grader run LAB [--submission DIR] [--only TEST]... [--hidden DIR] [--repeat N]\n"
+    "                      [--jobs N] [--json FILE] [--junit FILE] [--autolab]\n"
+    "                      [--workdir DIR] [--keep] [--verbose]\n"
+    "       grader list LAB\n"
+    "       grader check LAB\n"
+    "       grader debug LAB TEST [--submission DIR] [--tool gdb|valgrind|strace|none]\n"
+    "       grader probe\n"
+    "LAB is a lab's name (labs/LAB) or a path to a directory with a lab.ini.\n"
+    "Exit status: 0 graded (whatever the score), 1 usage or setup error, 2 internal error.\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("grader: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n", stderr);
+    fputs(usage_text, stderr);
+    return EXIT_USAGE;
+}
+
+/* The kit: $OSLABS_ROOT, else the directory above the grader's binary, else the cwd. */
+static char *find_kit(void)
+{
+    const char *env = getenv("OSLABS_ROOT");
+    char exe[4096];
+    ssize_t n;
+
+    if (env != NULL && *env != '\0')
+        return absolute_path(env);
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *kit = xstrdup(dirname(dirname(exe)));
+        char *common = xasprintf("%s/labs/common", kit);
+        bool ok = is_dir(common);
+        free(common);
+        if (ok)
+            return kit;
+        free(kit);
+    }
+    return absolute_path(".");
+}
+
+static char *lab_dir(const char *kit, const char *arg)
+{
+    if (strchr(arg, '/') != NULL || strcmp(arg, ".") == 0)
+        return absolute_path(arg);
+    char *dir = xasprintf("%s/labs/%s", kit, arg);
+    char *abs = absolute_path(dir);
+    free(dir);
+    return abs;
+}
+
+static int load_lab(const char *kit, const struct options *o, struct lab *lab)
+{
+    struct strbuf err;
+    char *dir = lab_dir(kit, o->lab_arg);
+    int rc;
+
+    if (dir == NULL) {
+        fprintf(stderr, "grader: no lab '%s' (%s); the labs are the directories of %s/labs\n",
+                o->lab_arg, strerror(errno), kit);
+        return -1;
+    }
+    sb_init(&err);
+    rc = manifest_load(dir, lab, &err);
+    if (rc == 0 && o->hidden != NULL) {
+        char *h = absolute_path(o->hidden);
+        if (h == NULL) {
+            sb_addf(&err, "%s: %s\n", o->hidden, strerror(errno));
+            rc = -1;
+        } else {
+            rc = manifest_load_hidden(h, lab, &err);
+        }
+        free(h);
+    }
+    if (rc < 0)
+        fprintf(stderr, "%sgrader: the manifest has errors; nothing was graded\n", err.buf);
+    sb_free(&err);
+    free(dir);
+    return rc;
+}
+
+/* Student files must not shadow the lab's own files. */
+static int check_files(const struct lab *lab, struct strbuf *err)
+{
+    int bad = 0;
+
+    for (size_t i = 0; i < lab->files.n; i++) {
+        char *p = xasprintf("%s/%s", lab->dir, lab->files.v[i]);
+        struct stat st;
+        if (lstat(p, &st) == 0) {
+            sb_addf(err, "%s: files: '%s' is also a file of the lab\n", lab->ini_path,
+                    lab->files.v[i]);
+            bad++;
+        }
+        free(p);
+    }
+    return bad;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    static const struct option longopts[] = {{"submission", required_argument, NULL, 's'},
+                                             {"only", required_argument, NULL, 'o'},
+                                             {"hidden", required_argument, NULL, 'H'},
+                                             {"repeat", required_argument, NULL, 'r'},
+                                             {"jobs", required_argument, NULL, 'j'},
+                                             {"json", required_argument, NULL, 'J'},
+                                             {"junit", required_argument, NULL, 'U'},
+                                             {"autolab", no_argument, NULL, 'a'},
+                                             {"workdir", required_argument, NULL, 'w'},
+                                             {"keep", no_argument, NULL, 'k'},
+                                             {"verbose", no_argument, NULL, 'v'},
+                                             {"tool", required_argument, NULL, 't'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    long n;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "s:o:H:r:j:J:U:aw:kvt:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            o->submission = optarg;
+            break;
+        case 'o':
+            sv_split_blanks(&o->only, optarg);
+            break;
+        case 'H':
+            o->hidden = optarg;
+            break;
+        case 'r':
+            if (parse_long(optarg, 1, 1000, &n) < 0)
+                return usage_error("--repeat: '%s' is not a number in [1, 1000]", optarg);
+            o->repeat = (int)n;
+            break;
+        case 'j':
+            if (parse_long(optarg, 1, 64, &n) < 0)
+                return usage_error("--jobs: '%s' is not a number in [1, 64]", optarg);
+            o->jobs = (int)n;
+            break;
+        case 'J':
+            o->json = optarg;
+            break;
+        case 'U':
+            o->junit = optarg;
+            break;
+        case 'a':
+            o->autolab = true;
+            break;
+        case 'w':
+            o->workdir = optarg;
+            break;
+        case 'k':
+            o->keep = true;
+            break;
+        case 'v':
+            o->verbose = true;
+            break;
+        case 't':
+            o->tool = optarg;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            exit(0);
+        default:
+            return EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+static int select_tests(const struct lab *lab, const struct options *o, struct test_result *res)
+{
+    for (size_t i = 0; i < o->only.n; i++)
+        if (manifest_find(lab, o->only.v[i]) == NULL) {
+            fprintf(stderr, "grader: no test '%s' in %s (`grader list %s` shows them)\n",
+                    o->only.v[i], lab->name, o->lab_arg);
+            return -1;
+        }
+    for (size_t i = 0; i < lab->ntests; i++) {
+        res[i].test = &lab->tests[i];
+        res[i].selected = o->only.n == 0 || sv_contains(&o->only, lab->tests[i].name);
+    }
+    return 0;
+}
+
+static char *default_submission(const char *kit, const struct lab *lab)
+{
+    return xasprintf("%s/skeletons/%s", kit, lab->name);
+}
+
+static void write_reports(struct report *rep, const struct options *o, int *rc)
+{
+    report_totals(rep);
+    report_terminal(rep, stdout, isatty(STDOUT_FILENO), o->verbose);
+    if (o->json != NULL && report_json(rep, o->json) < 0) {
+        fprintf(stderr, "grader: writing %s: %s\n", o->json, strerror(errno));
+        *rc = EXIT_USAGE;
+    }
+    if (o->junit != NULL && report_junit(rep, o->junit) < 0) {
+        fprintf(stderr, "grader: writing %s: %s\n", o->junit, strerror(errno));
+        *rc = EXIT_USAGE;
+    }
+    if (o->autolab)
+        report_autolab(rep, stdout);
+    fflush(stdout);
+}
+
+/* Stages, builds and runs; fills rep. Returns 0, or 1 on a setup error. */
+static int grade(const char *kit, const struct options *o, struct lab *lab, struct report *rep,
+                 struct stage *st, struct build_result *build, struct strbuf *problems)
+{
+    struct strbuf err;
+    char *sub = o->submission ? absolute_path(o->submission) : default_submission(kit, lab);
+    struct run_opts ro = {o->jobs, o->repeat, o->verbose, isatty(STDERR_FILENO) != 0};
+    int rc = 0;
+
+    sb_init(&err);
+    if (sub == NULL || !is_dir(sub)) {
+        fprintf(stderr, "grader: the submission %s is not a directory\n",
+                o->submission ? o->submission : sub);
+        free(sub);
+        sb_free(&err);
+        return EXIT_USAGE;
+    }
+    if (check_files(lab, &err) > 0 || stage_create(lab, kit, o->workdir, st, &err) < 0 ||
+        (o->hidden != NULL && stage_hidden(o->hidden, st, &err) < 0)) {
+        fprintf(stderr, "%sgrader: cannot stage the lab\n", err.buf);
+        rc = EXIT_USAGE;
+    } else if (stage_student(lab, sub, st, problems) > 0) {
+        rep->setup_problem = problems->buf;
+        results_not_run(rep->res, rep->n, "not run: the submission is missing files");
+    } else {
+        if (box_env()->root)
+            stage_handover(st, BOX_UID_BASE, BOX_UID_BASE);
+        build_lab(lab, st, o->jobs, build);
+        rep->build = build;
+        if (build->ok)
+            run_tests(st, &ro, rep->res, rep->n);
+        else
+            results_not_run(rep->res, rep->n, "not run: the build failed");
+    }
+    free(sub);
+    sb_free(&err);
+    return rc;
+}
+
+static int cmd_run(const char *kit, struct options *o)
+{
+    struct lab lab;
+    struct report rep;
+    struct stage st = {0};
+    struct build_result build = {0};
+    struct strbuf problems;
+    double t0 = now_seconds();
+    int rc;
+
+    if (load_lab(kit, o, &lab) < 0)
+        return EXIT_USAGE;
+    memset(&rep, 0, sizeof(rep));
+    rep.res = xcalloc(lab.ntests, sizeof(*rep.res));
+    rep.n = lab.ntests;
+    if (select_tests(&lab, o, rep.res) < 0) {
+        free(rep.res);
+        manifest_free(&lab);
+        return EXIT_USAGE;
+    }
+    box_setup();
+    rep.lab = &lab;
+    rep.lab_arg = o->lab_arg;
+    rep.submission = o->submission;
+    rep.layer = box_env()->layer;
+    rep.jobs = o->jobs;
+    rep.repeat = o->repeat;
+    sb_init(&problems);
+    rc = grade(kit, o, &lab, &rep, &st, &build, &problems);
+    rep.total_time = now_seconds() - t0;
+    if (rc == 0)
+        write_reports(&rep, o, &rc);
+    if (st.root != NULL && (o->keep || o->workdir))
+        fprintf(stderr, "grader: the work directory is %s\n", st.root);
+    stage_destroy(&st, o->keep);
+    build_result_free(&build);
+    sb_free(&problems);
+    results_free(rep.res, rep.n);
+    free(rep.res);
+    manifest_free(&lab);
+    return rc;
+}
+
+static int cmd_list(const char *kit, struct options *o)
+{
+    struct lab lab;
+    double total = 0;
+
+    if (load_lab(kit, o, &lab) < 0)
+        return EXIT_USAGE;
+    printf("%s: %s\nstudent files: ", lab.name, lab.title);
+    for (size_t i = 0; i < lab.files.n; i++)
+        printf("%s%s", i ? " " : "", lab.files.v[i]);
+    printf("\n\n%-34s %-8s %7s %8s  %-10s %s\n", "TEST", "KIND", "POINTS", "TIMEOUT", "VISIBILITY",
+           "REQUIRES");
+    for (size_t i = 0; i < lab.ntests; i++) {
+        const struct test *t = &lab.tests[i];
+        struct strbuf req;
+        sb_init(&req);
+        for (int b = 0; b < FEAT_COUNT; b++)
+            if (t->requires & (1u << b))
+                sb_addf(&req, "%s%s", req.len ? " " : "", feature_name(1u << b));
+        printf("%-34s %-8s %7g %7.1fs  %-10s %s%s\n", t->name, kind_name(t->kind), t->points,
+               t->timeout, visibility_name(t->visibility), req.buf, t->serial ? " (serial)" : "");
+        sb_free(&req);
+        total += t->points;
+    }
+    printf("\n%zu tests, %g points\n", lab.ntests, total);
+    manifest_free(&lab);
+    return 0;
+}
+
+static int check_path(const struct lab *lab, const struct test *t, const char *what,
+                      const char *rel, struct strbuf *err)
+{
+    char *p = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", lab->dir, rel);
+    int bad = 0;
+
+    if (!t->from_hidden && !is_regular(p)) {
+        sb_addf(err, "%s:%d: [test %s]: %s file '%s' does not exist\n", t->file, t->line, t->name,
+                what, rel);
+        bad = 1;
+    }
+    free(p);
+    return bad;
+}
+
+static int cmd_check(const char *kit, struct options *o)
+{
+    struct lab lab;
+    struct strbuf err;
+    int bad;
+    double total = 0;
+
+    if (load_lab(kit, o, &lab) < 0)
+        return EXIT_USAGE;
+    sb_init(&err);
+    bad = check_files(&lab, &err);
+    for (size_t i = 0; i < lab.ntests; i++) {
+        const struct test *t = &lab.tests[i];
+        if (t->expect)
+            bad += check_path(&lab, t, "expect", t->expect, &err);
+        if (t->stdin_file)
+            bad += check_path(&lab, t, "stdin", t->stdin_file, &err);
+        total += t->points;
+    }
+    if (bad > 0)
+        fprintf(stderr, "%s", err.buf);
+    else
+        printf("%s: OK: %zu tests, %g points\n", lab.ini_path, lab.ntests, total);
+    sb_free(&err);
+    manifest_free(&lab);
+    return bad > 0 ? EXIT_USAGE : 0;
+}
+
+/* Runs argv in the foreground with inherited stdio; its exit status. */
+static int run_foreground(char *const *argv, char *const *envp, const char *cwd,
+                          const char *stdin_path)
+{
+    int status;
+    pid_t pid = fork();
+
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        if (cwd != NULL && chdir(cwd) < 0)
+            _exit(127);
+        if (stdin_path != NULL) {
+            int fd = open(stdin_path, O_RDONLY);
+            if (fd < 0 || dup2(fd, 0) < 0)
+                _exit(127);
+        }
+        if (envp != NULL)
+            environ = (char **)envp;
+        execvp(argv[0], argv);
+        fprintf(stderr, "grader: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void prefix_tool(struct strv *argv, const char *tool, const char *scratch)
+{
+    struct strv full;
+
+    sv_init(&full);
+    if (strcmp(tool, "gdb") == 0) {
+        sv_push(&full, "gdb");
+        sv_push(&full, "-q");
+        sv_push(&full, "--args");
+    } else if (strcmp(tool, "valgrind") == 0) {
+        sv_push(&full, "valgrind");
+        sv_push(&full, "--leak-check=full");
+        sv_push(&full, "--track-origins=yes");
+    } else if (strcmp(tool, "strace") == 0) {
+        sv_push(&full, "strace");
+        sv_push(&full, "-f");
+        sv_pushf(&full, "-o%s/strace.out", scratch);
+    }
+    sv_extend(&full, argv);
+    sv_free(argv);
+    *argv = full;
+}
+
+static int cmd_debug(const char *kit, struct options *o)
+{
+    static const char *const tools[] = {"gdb", "valgrind", "strace", "none"};
+    struct lab lab;
+    struct stage st;
+    struct strbuf err, problems;
+    struct run_ctx ctx;
+    const struct test *t;
+    char *workdir, *sub, *scratch;
+    bool known = false;
+    int rc = EXIT_USAGE;
+
+    for (size_t i = 0; i < ARRAY_LEN(tools); i++)
+        known = known || strcmp(o->tool, tools[i]) == 0;
+    if (!known)
+        return usage_error("--tool: '%s' is not gdb, valgrind, strace or none", o->tool);
+    if (load_lab(kit, o, &lab) < 0)
+        return EXIT_USAGE;
+    t = manifest_find(&lab, o->test);
+    if (t == NULL) {
+        fprintf(stderr, "grader: no test '%s' in %s\n", o->test, lab.name);
+        manifest_free(&lab);
+        return EXIT_USAGE;
+    }
+    sb_init(&err);
+    sb_init(&problems);
+    workdir = o->workdir ? xstrdup(o->workdir) : xasprintf("%s/build/debug", kit);
+    sub = o->submission ? xstrdup(o->submission) : default_submission(kit, &lab);
+    if (stage_create(&lab, kit, workdir, &st, &err) < 0 ||
+        stage_student(&lab, sub, &st, &problems) > 0) {
+        fprintf(stderr, "%s%sgrader: cannot stage %s\n", err.buf, problems.buf, sub);
+        goto out;
+    }
+    char *make_argv[] = {"make", "--no-print-directory", "-C", st.labdir, lab.build_target, NULL};
+    if (run_foreground(make_argv, NULL, NULL, NULL) != 0) {
+        fprintf(stderr, "grader: the build failed\n");
+        goto out;
+    }
+    scratch = stage_scratch(&st, t->name, 0, false, 0, 0);
+    run_ctx_init(&ctx, t, st.labdir, scratch, 0, getuid());
+    kind_debug_command(&ctx);
+    if (strcmp(o->tool, "none") != 0)
+        prefix_tool(&ctx.argv, o->tool, scratch);
+    if (getenv("TERM") != NULL)
+        sv_pushf(&ctx.env, "TERM=%s", getenv("TERM"));
+    fprintf(stderr, "grader: in %s, running:\n ", scratch);
+    for (size_t i = 0; i < ctx.argv.n; i++)
+        fprintf(stderr, " %s", ctx.argv.v[i]);
+    fprintf(stderr, "%s%s\n", ctx.stdin_path ? " < " : "", ctx.stdin_path ? ctx.stdin_path : "");
+    if (t->expect)
+        fprintf(stderr, "grader: the expected transcript is %s/%s\n", st.labdir, t->expect);
+    rc = run_foreground(ctx.argv.v, ctx.env.v, scratch,
+                        strcmp(o->tool, "gdb") == 0 ? NULL : ctx.stdin_path);
+    fprintf(stderr, "grader: the program exited with status %d\n", rc);
+    rc = 0;
+    run_ctx_free(&ctx);
+    free(scratch);
+out:
+    stage_destroy(&st, true);
+    free(workdir);
+    free(sub);
+    sb_free(&err);
+    sb_free(&problems);
+    manifest_free(&lab);
+    return rc;
+}
+
+/* A grader started with a closed stdin, stdout or stderr would hand out those numbers. */
+static void ensure_std_fds(void)
+{
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) < 0)
+            exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    const char *cmd;
+    char *kit;
+    int rc;
+
+    ensure_std_fds();
+    signal(SIGPIPE, SIG_IGN);
+    memset(&o, 0, sizeof(o));
+    sv_init(&o.only);
+    o.repeat = 1;
+    o.tool = "gdb";
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o.jobs = cpus < 1 ? 1 : cpus > 64 ? 64 : (int)cpus;
+    if (argc < 2)
+        return usage_error("no command");
+    cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    optind = 2;
+    if ((rc = parse_options(argc, argv, &o)) != 0)
+        return rc;
+    kit = find_kit();
+    if (kit == NULL) {
+        fprintf(stderr, "grader: cannot find the kit (set OSLABS_ROOT)\n");
+        return EXIT_USAGE;
+    }
+    if (strcmp(cmd, "probe") == 0) {
+        box_setup();
+        probe_print_all();
+        rc = 0;
+    } else if (strcmp(cmd, "run") == 0 || strcmp(cmd, "list") == 0 || strcmp(cmd, "check") == 0 ||
+               strcmp(cmd, "debug") == 0) {
+        int want = strcmp(cmd, "debug") == 0 ? 2 : 1;
+        if (argc - optind != want)
+            rc = usage_error("%s takes %s", cmd, want == 2 ? "LAB and TEST" : "one LAB");
+        else {
+            o.lab_arg = argv[optind];
+            o.test = want == 2 ? argv[optind + 1] : NULL;
+            rc = strcmp(cmd, "run") == 0     ? cmd_run(kit, &o)
+                 : strcmp(cmd, "list") == 0  ? cmd_list(kit, &o)
+                 : strcmp(cmd, "check") == 0 ? cmd_check(kit, &o)
+                                             : cmd_debug(kit, &o);
+        }
+    } else {
+        rc = usage_error("unknown command '%s'", cmd);
+    }
+    free(kit);
+    sv_free(&o.only);
+    return rc;
+}

@@ -1,0 +1,229 @@
+/*
+ * test_box.c - the sandbox: how a program ended, what it could see, and
+ * that nothing it started outlives it, timeouts included.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "box.h"
+#include "util.h"
+
+static char *env[] = {"PATH=/usr/bin:/bin", "LC_ALL=C", NULL};
+
+static void run_sh(const char *script, double timeout, bool verdict, struct box_result *r)
+{
+    char *argv[] = {"bash", "-c", (char *)script, NULL};
+    struct box_spec spec;
+
+    memset(&spec, 0, sizeof(spec));
+    spec.argv = argv;
+    spec.envp = env;
+    spec.cwd = "/";
+    spec.timeout = timeout;
+    spec.untrusted = true;
+    spec.uid = spec.gid = BOX_UID_BASE + 40;
+    spec.verdict = verdict;
+    spec.lim.nproc = 64;
+    spec.lim.as_mb = 1024;
+    spec.lim.fsize_mb = 8;
+    spec.lim.nofile = 64;
+    spec.lim.cpu_s = 20;
+    box_run(&spec, r);
+}
+
+/* Processes whose command line holds marker, anywhere on the machine. */
+static int count_marked(const char *marker)
+{
+    char cmd[256];
+    FILE *p;
+    int n = 0, c;
+
+    /* "[o]slabs..." matches the marker but not this pgrep's own command line */
+    snprintf(cmd, sizeof(cmd), "pgrep -f -c '[%c]%s'", marker[0], marker + 1);
+    p = popen(cmd, "r");
+    assert_non_null(p);
+    if (fscanf(p, "%d", &n) != 1)
+        n = 0;
+    while ((c = fgetc(p)) != EOF)
+        ;
+    pclose(p);
+    return n;
+}
+
+static void exit_status_and_output(void **state)
+{
+    struct box_result r;
+
+    (void)state;
+    run_sh("echo out; echo err >&2; exit 3", 10, false, &r);
+    assert_int_equal(r.end, BOX_EXITED);
+    assert_int_equal(r.code, 3);
+    assert_string_equal(r.out, "out\n");
+    assert_string_equal(r.err, "err\n");
+    box_result_free(&r);
+}
+
+static void signal_is_reported(void **state)
+{
+    struct box_result r;
+    char *why;
+
+    (void)state;
+    run_sh("kill -SEGV $$", 10, false, &r);
+    assert_int_equal(r.end, BOX_SIGNALED);
+    assert_int_equal(r.code, SIGSEGV);
+    why = box_describe_end(&r, 10);
+    assert_string_equal(why, "killed by signal 11 (SIGSEGV)");
+    free(why);
+    box_result_free(&r);
+}
+
+static void timeout_kills_daemons_and_stopped_children(void **state)
+{
+    const char *marker = "oslabs-unit-box-marker";
+    char script[512];
+    struct box_result r;
+    double t0 = now_seconds();
+
+    (void)state;
+    snprintf(script, sizeof(script),
+             "setsid bash -c 'exec -a %s sleep 1000' & "
+             "(exec -a %s sleep 1000) & kill -STOP $!; "
+             "sleep 0.3; pgrep -c -f '[%c]%s'; sleep 1000",
+             marker, marker, marker[0], marker + 1);
+    run_sh(script, 2, false, &r);
+    assert_int_equal(r.end, BOX_TIMEOUT);
+    assert_true(atoi(r.out) >= 2); /* both were alive inside the box */
+    assert_true(now_seconds() - t0 < 3.0);
+    assert_true(r.wall >= 2.0 && r.wall < 2.5);
+    assert_int_equal(count_marked(marker), 0);
+    box_result_free(&r);
+}
+
+static void leftovers_are_killed_when_the_program_ends(void **state)
+{
+    const char *marker = "oslabs-unit-box-left";
+    char script[256];
+    struct box_result r;
+
+    (void)state;
+    snprintf(script, sizeof(script),
+             "setsid bash -c 'exec -a %s sleep 1000' & sleep 0.3; pgrep -c -f '[%c]%s'", marker,
+             marker[0], marker + 1);
+    run_sh(script, 10, false, &r);
+    assert_int_equal(r.end, BOX_EXITED);
+    assert_true(atoi(r.out) >= 1); /* it was alive inside the box */
+    assert_true(r.leftovers >= 1);
+    assert_int_equal(count_marked(marker), 0);
+    box_result_free(&r);
+}
+
+static void output_is_capped_and_counted(void **state)
+{
+    struct box_result r;
+
+    (void)state;
+    run_sh("head -c 1000000 /dev/zero", 10, false, &r);
+    assert_int_equal(r.end, BOX_EXITED);
+    assert_int_equal(r.out_len, BOX_OUTPUT_CAP);
+    assert_int_equal(r.out_dropped, 1000000 - BOX_OUTPUT_CAP);
+    box_result_free(&r);
+}
+
+static void only_standard_fds_are_open(void **state)
+{
+    struct box_result r;
+
+    (void)state;
+    run_sh("ls /proc/self/fd | sort -n | tr '\\n' ' '; read x; echo \"stdin:$?\"", 10, false, &r);
+    /* ls's own directory fd is the 3 */
+    assert_string_equal(r.out, "0 1 2 3 stdin:1\n");
+    box_result_free(&r);
+}
+
+static void verdict_pipe_is_fd_3(void **state)
+{
+    struct box_result r;
+
+    (void)state;
+    run_sh("echo \"$OSLABS_VERDICT_FD\" >&2; echo verdict-line >&3", 10, true, &r);
+    assert_int_equal(r.end, BOX_EXITED);
+    assert_non_null(r.verdict);
+    assert_string_equal(r.verdict, "verdict-line\n");
+    box_result_free(&r);
+}
+
+static void unprivileged_when_root(void **state)
+{
+    struct box_result r;
+    char want[32];
+
+    (void)state;
+    if (!box_env()->root)
+        skip();
+    run_sh("id -u", 10, false, &r);
+    snprintf(want, sizeof(want), "%d\n", BOX_UID_BASE + 40);
+    assert_string_equal(r.out, want);
+    box_result_free(&r);
+}
+
+static void missing_program_is_a_box_failure(void **state)
+{
+    char *argv[] = {"/nonexistent/prog", NULL};
+    struct box_spec spec;
+    struct box_result r;
+
+    (void)state;
+    memset(&spec, 0, sizeof(spec));
+    spec.argv = argv;
+    spec.envp = env;
+    spec.timeout = 5;
+    box_run(&spec, &r);
+    assert_int_equal(r.end, BOX_FAILED);
+    assert_string_equal(r.error, "cannot run '/nonexistent/prog': No such file or directory");
+    box_result_free(&r);
+}
+
+static void fork_bomb_is_contained(void **state)
+{
+    struct box_result r;
+
+    (void)state;
+    run_sh("b() { b | b & }; b; sleep 1000", 3, false, &r);
+    assert_int_equal(r.end, BOX_TIMEOUT);
+    box_result_free(&r);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    box_setup();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(exit_status_and_output),
+        cmocka_unit_test(signal_is_reported),
+        cmocka_unit_test(timeout_kills_daemons_and_stopped_children),
+        cmocka_unit_test(leftovers_are_killed_when_the_program_ends),
+        cmocka_unit_test(output_is_capped_and_counted),
+        cmocka_unit_test(only_standard_fds_are_open),
+        cmocka_unit_test(verdict_pipe_is_fd_3),
+        cmocka_unit_test(unprivileged_when_root),
+        cmocka_unit_test(missing_program_is_a_box_failure),
+        cmocka_unit_test(fork_bomb_is_contained),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# fixtures.sh - the grader against its fixture lab: every kind of test and
+# every way a test can end gets exactly the expected verdict, in all three
+# report formats; nothing the tests started survives them; bad input gives
+# a clear error.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. tests/selftest/lib.sh
+
+F=grader/tests/fixtures/kinds
+O=$OUT/fixtures
+rm -rf "$O" && mkdir -p "$O"
+
+echo "fixture lab: every kind and failure mode"
+start=$(date +%s%N)
+OSLABS_PRETEND_MISSING=sqlite3 $GRADER run $F --submission $F/sub-good \
+    --json $O/good.json --junit $O/good.xml --autolab >$O/good.txt 2>$O/good.err
+expect_eq "grader exit status" 0 $?
+echo "  (graded in $((($(date +%s%N) - start) / 1000000)) ms)"
+
+check "results.json matches Gradescope's schema" validate_results_json $O/good.json
+check "junit.xml is well-formed" xmllint --noout $O/good.xml
+autolab=$(tail -n 1 $O/good.txt)
+
+while IFS=$'\t' read -r name outcome score; do
+    case "$name" in '#'* | '') continue ;; esac
+    got=$(jq -r --arg n "$name" '.tests[] | select(.name == $n) | "\(.extra_data.outcome) \(.score)"' $O/good.json)
+    expect_eq "json: $name" "$outcome $score" "$got"
+    failures=$(xmllint --xpath "count(//testcase[@name='$name']/failure)" $O/good.xml)
+    skips=$(xmllint --xpath "count(//testcase[@name='$name']/skipped)" $O/good.xml)
+    want_f=0; want_s=0
+    [ "$outcome" = failed ] && want_f=1
+    [ "$outcome" = skipped ] && want_s=1
+    expect_eq "junit: $name" "$want_f $want_s" "$failures $skips"
+    expect_eq "autolab: $name" "$score" "$(echo "$autolab" | jq -r --arg n "$name" '.scores[$n]')"
+done <$F/expected.tsv
+
+total=$(awk -F'\t' '!/^#/ && NF == 3 {s += $3} END {print s}' $F/expected.tsv)
+expect_eq "json: total score" "$total" "$(json $O/good.json .score)"
+
+t=$(json $O/good.json '.tests[] | select(.name == "sleep-forever") | .extra_data.time')
+check "a 2 s timeout ends the test in under 3 s (took ${t}s)" awk -v t="$t" 'BEGIN { exit !(t < 3) }'
+check "a hung test shows the function its threads block in" \
+    grep -q 'blocked_worker' <(json $O/good.json '.tests[] | select(.name == "hang-threads") | .output')
+check "a flood is cut with a [truncated N bytes] marker" \
+    grep -q 'truncated' <(json $O/good.json '.tests[] | select(.name == "output-flood") | .output')
+check "a skipped test says why and how to enable it" \
+    grep -q 'OSLABS_PRETEND_MISSING' <(json $O/good.json '.tests[] | select(.name == "needs-sqlite") | .output')
+check "a failure names the command that reruns it" \
+    grep -q -- '--only trace-diff' <(json $O/good.json '.tests[] | select(.name == "trace-diff") | .output')
+check "a trace failure shows a unified diff" \
+    grep -q -- '-not ok' <(json $O/good.json '.tests[] | select(.name == "trace-diff") | .output')
+check "the report names the sandbox layer" test -n "$(json $O/good.json .extra_data.sandbox)"
+check "no daemon, stopped child or fork-bomb process outlives its test" \
+    test -z "$(pgrep -f oslabs-fixture-marker; sandbox_uid_processes)"
+
+echo "repeat: a flaky test is caught and counted"
+$GRADER run $F --submission $F/sub-good --only flaky --repeat 4 --json $O/flaky.json >/dev/null 2>&1
+expect_eq "flaky under --repeat 4" "failed 0" "$(json $O/flaky.json '.tests[0] | "\(.extra_data.outcome) \(.score)"')"
+check "the report says passed 2/4" grep -q 'passed 2/4' <(json $O/flaky.json '.tests[0].output')
+
+echo "a submission that does not compile"
+$GRADER run $F --submission $F/sub-broken --json $O/broken.json --junit $O/broken.xml >$O/broken.txt 2>&1
+expect_eq "grader exit status" 0 $?
+expect_eq "score" 0 "$(json $O/broken.json .score)"
+check "the compiler's first error is in the report" grep -q "error: expected ';'" <(json $O/broken.json .output)
+check "the terminal report shows it too" grep -q "error: expected ';'" $O/broken.txt
+expect_eq "every test reported, not run" "$(grep -c $'^[a-z]' $F/expected.tsv)" \
+    "$(xmllint --xpath 'count(//testcase/error)' $O/broken.xml)"
+check "results.json still matches the schema" validate_results_json $O/broken.json
+
+echo "a submission missing its file"
+$GRADER run $F --submission $F/sub-empty --json $O/empty.json >$O/empty.txt 2>&1
+expect_eq "grader exit status" 0 $?
+expect_eq "score" 0 "$(json $O/empty.json .score)"
+check "the report names the missing file" grep -q 'answer.c: missing' <(json $O/empty.json .output)
+
+echo "bad input to the grader"
+$GRADER run no-such-lab >/dev/null 2>&1
+expect_eq "an unknown lab: exit 1" 1 $?
+$GRADER run $F --only no-such-test >/dev/null 2>&1
+expect_eq "an unknown test: exit 1" 1 $?
+$GRADER run $F --submission $F/lab.ini >/dev/null 2>&1
+expect_eq "a submission that is a file: exit 1" 1 $?
+$GRADER run $F --jobs zero >/dev/null 2>&1
+expect_eq "a bad number: exit 1" 1 $?
+$GRADER frobnicate >/dev/null 2>&1
+expect_eq "an unknown command: exit 1" 1 $?
+
+echo "the grader under valgrind memcheck"
+valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+    --log-file=$O/valgrind.%p.log $GRADER run $F --submission $F/sub-good \
+    --only "answer-is-42 wrong-answer hang-threads trace-diff memcheck-leak strace-fsync symbols-must flaky" \
+    --json $O/vg.json --junit $O/vg.xml >/dev/null 2>&1
+expect_eq "memcheck exit status" 0 $?
+check "no valgrind error in any process of the grader" test -z "$(cat $O/valgrind.*.log)"
+
+finish

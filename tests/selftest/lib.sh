@@ -1,0 +1,61 @@
+# lib.sh - helpers of the kit's self-test scripts (sourced).
+# Every check prints one line; a failed check is counted and the script
+# exits non-zero at the end, so one run shows every problem.
+
+SELFTEST_FAILED=0
+SELFTEST_PASSED=0
+GRADER=${GRADER:-build/grader}
+OUT=${OUT:-build/selftest}
+mkdir -p "$OUT"
+
+if [ -t 1 ]; then RED=$'\033[31m' GREEN=$'\033[32m' RESET=$'\033[0m'; else RED= GREEN= RESET=; fi
+
+ok() {
+    SELFTEST_PASSED=$((SELFTEST_PASSED + 1))
+    printf '  %sok%s    %s\n' "$GREEN" "$RESET" "$*"
+}
+
+bad() {
+    SELFTEST_FAILED=$((SELFTEST_FAILED + 1))
+    printf '  %sFAIL%s  %s\n' "$RED" "$RESET" "$*"
+}
+
+# check DESCRIPTION COMMAND...: ok when the command succeeds.
+check() {
+    local what=$1
+    shift
+    if "$@" >/dev/null 2>&1; then ok "$what"; else bad "$what"; fi
+}
+
+# expect_eq DESCRIPTION EXPECTED ACTUAL
+expect_eq() {
+    if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi
+}
+
+# json FILE JQ-FILTER: the filter's raw output.
+json() {
+    jq -r "$2" "$1"
+}
+
+# The JSON's per-test fields as "name outcome score" lines.
+json_outcomes() {
+    jq -r '.tests[] | "\(.name)\t\(.extra_data.outcome)\t\(.score)"' "$1"
+}
+
+validate_results_json() {
+    python3 - "$1" grader/tests/gradescope-schema.json <<'PY'
+import json, sys
+import jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))
+PY
+}
+
+# sandbox_uid_processes: processes of the sandbox uids (62000-62063) still alive.
+sandbox_uid_processes() {
+    ps -eo uid=,pid=,args= | awk '$1 >= 62000 && $1 < 62064'
+}
+
+finish() {
+    echo "  $SELFTEST_PASSED passed, $SELFTEST_FAILED failed"
+    [ "$SELFTEST_FAILED" -eq 0 ]
+}

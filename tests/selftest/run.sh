@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# run.sh LAB... - the kit's self-test after the grader's unit tests: the
+# fixture lab, then every lab present, then style.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+status=0
+start=$(date +%s)
+echo "== grader fixtures"
+tests/selftest/fixtures.sh || status=1
+if [ $# -gt 0 ]; then
+    echo "== labs: $*"
+    tests/selftest/labs.sh "$@" || status=1
+else
+    echo "== labs: none has landed yet"
+fi
+echo "== style"
+tests/selftest/lint.sh || status=1
+echo "== self-test $([ $status -eq 0 ] && echo passed || echo FAILED) in $(($(date +%s) - start)) s"
+exit $status
