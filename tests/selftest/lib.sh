@@ -50,11 +50,6 @@ jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))
 PY
 }
 
-# sandbox_uid_processes: processes of the sandbox uids (62000-62063) still alive.
-sandbox_uid_processes() {
-    ps -eo uid=,pid=,args= | awk '$1 >= 62000 && $1 < 62064'
-}
-
 finish() {
     echo "  $SELFTEST_PASSED passed, $SELFTEST_FAILED failed"
     [ "$SELFTEST_FAILED" -eq 0 ]
