@@ -59,6 +59,27 @@ $GRADER run $F --submission $F/sub-good --only flaky --repeat 4 --json $O/flaky.
 expect_eq "flaky under --repeat 4" "failed 0" "$(json $O/flaky.json '.tests[0] | "\(.extra_data.outcome) \(.score)"')"
 check "the report says passed 2/4" grep -q 'passed 2/4' <(json $O/flaky.json '.tests[0].output')
 
+echo "serial tests run alone"
+$GRADER run $F --submission $F/sub-good --only "serial-a serial-b" --jobs 2 --json $O/serial.json >/dev/null 2>&1
+t=$(json $O/serial.json '.execution_time - .extra_data.build_time')
+check "two 1 s serial tests take at least 2 s with 2 jobs (took ${t}s after the build)" \
+    awk -v t="$t" 'BEGIN { exit !(t >= 2.0) }'
+
+echo "hidden tests"
+$GRADER run $F --submission $F/sub-good --hidden grader/tests/fixtures/kinds-hidden \
+    --only "answer-is-42 hidden-answer hidden-trace" --json $O/hidden.json >/dev/null 2>&1
+expect_eq "hidden tests are graded with their visibility" \
+    "answer-is-42 visible 2|hidden-answer hidden 3|hidden-trace after_due_date 2|" \
+    "$(jq -r '.tests[] | "\(.name) \(.visibility) \(.score)"' $O/hidden.json | tr '\n' '|')"
+$GRADER run $F --submission $F/sub-good --only hidden-answer >/dev/null 2>&1
+expect_eq "without --hidden they do not exist" 1 $?
+
+echo "debugging one test by hand"
+$GRADER debug $F trace-pids --tool none --submission $F/sub-good --workdir $O/debug >$O/debug.out 2>$O/debug.err
+expect_eq "grader debug exit status" 0 $?
+check "the test's program ran in the foreground" grep -q '^\[1\] (' $O/debug.out
+check "it names the expected transcript" grep -q 'expected transcript is' $O/debug.err
+
 echo "a submission that does not compile"
 $GRADER run $F --submission $F/sub-broken --json $O/broken.json --junit $O/broken.xml >$O/broken.txt 2>&1
 expect_eq "grader exit status" 0 $?
