@@ -4,6 +4,9 @@
 #   make debug LAB=shell ONLY=test [TOOL=gdb|valgrind|strace|none] [SUB=dir]
 #   make test                                            the kit's self-test (what CI runs)
 #   make deps                                            install the Debian packages
+#   make image                                           build the oslabs container image
+#   make docker-grade LAB=shell [SUB=dir]                grade inside a fresh hardened container
+#   make docker-shell                                    self-study shell in the container
 #   make bench | soak | lint | list | clean
 
 LAB  ?=
@@ -20,7 +23,8 @@ GRADE_LABS := $(if $(LAB),$(LAB),$(LABS))
 
 GRADER_SRC := $(wildcard grader/src/*.c grader/src/*.h) grader/Makefile
 
-.PHONY: all grade debug test deps deps-grade deps-test bench soak lint list clean
+.PHONY: all grade debug test deps deps-grade deps-test bench soak lint list clean \
+        image docker-grade docker-shell
 all: $(GRADER)
 
 $(GRADER): $(GRADER_SRC)
@@ -63,6 +67,18 @@ soak: deps-test $(GRADER)
 
 lint: deps-test
 	@tests/selftest/lint.sh
+
+image:
+	@docker/build-image.sh
+
+docker-grade:
+	@if [ -z "$(LAB)" ]; then echo "usage: make docker-grade LAB=lab [SUB=dir]"; exit 1; fi
+	@docker/grade.sh $(LAB) $(or $(SUB),skeletons/$(LAB)) build/results/docker/$(LAB) \
+	    $(foreach t,$(ONLY),--only $(t))
+	@echo "(results: build/results/docker/$(LAB)/results.json, junit.xml)"
+
+docker-shell:
+	@docker/shell.sh
 
 list: $(GRADER)
 	@for lab in $(GRADE_LABS); do $(GRADER) list $$lab; echo; done

@@ -605,25 +605,75 @@ static bool try_namespaces(int flags)
     return ok;
 }
 
+/* "pid+net+mount+ipc namespaces", from the flags in use. */
+static void describe_layer(void)
+{
+    static const struct {
+        int flag;
+        const char *name;
+    } names[] = {{CLONE_NEWUSER, "user"},
+                 {CLONE_NEWPID, "pid"},
+                 {CLONE_NEWNET, "net"},
+                 {CLONE_NEWNS, "mount"},
+                 {CLONE_NEWIPC, "ipc"}};
+    struct strbuf s;
+
+    sb_init(&s);
+    for (size_t i = 0; i < ARRAY_LEN(names); i++)
+        if (env_state.ns_flags & names[i].flag)
+            sb_addf(&s, "%s%s", s.len ? "+" : "", names[i].name);
+    if (s.len > 0)
+        sb_adds(&s, " namespaces");
+    else
+        sb_adds(&s, "no namespaces (session, rlimits, subreaper kill)");
+    if (env_state.root)
+        sb_adds(&s, ", per-slot uids");
+    snprintf(env_state.layer, sizeof(env_state.layer), "%s", s.buf);
+    sb_free(&s);
+}
+
+/*
+ * Root in name only (a container's root with every capability dropped)
+ * cannot give each box its own uid: it needs CHOWN, DAC_OVERRIDE, FOWNER,
+ * KILL, SETGID and SETUID.
+ */
+static bool can_switch_uids(void)
+{
+    const unsigned long long need =
+        1ULL << 0 | 1ULL << 1 | 1ULL << 3 | 1ULL << 5 | 1ULL << 6 | 1ULL << 7;
+    char *status = read_file_max("/proc/self/status", 65536, NULL);
+    const char *line = status ? strstr(status, "\nCapEff:") : NULL;
+    unsigned long long eff = 0;
+
+    if (line != NULL)
+        eff = strtoull(line + strlen("\nCapEff:"), NULL, 16);
+    free(status);
+    return geteuid() == 0 && (eff & need) == need;
+}
+
+/*
+ * Picks the strongest set of namespaces this machine lets us create. In a
+ * container, a fresh /proc cannot be mounted (the runtime masks parts of
+ * it), so a pid namespace is out, but net and ipc namespaces may still be.
+ */
 void box_setup(void)
 {
-    int base = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC;
+    const int full = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC;
+    const int partial = CLONE_NEWNET | CLONE_NEWIPC;
+    const int ladder[] = {full, partial};
     const char *force = getenv("OSLABS_NO_NAMESPACES");
 
-    env_state.root = geteuid() == 0;
+    env_state.root = can_switch_uids();
     env_state.ns_flags = 0;
     if (force == NULL || strcmp(force, "1") != 0) {
-        if (!env_state.root)
-            base |= CLONE_NEWUSER;
-        if (try_namespaces(base))
-            env_state.ns_flags = base;
-        else
-            env_state.ns_flags = 0;
+        for (size_t i = 0; i < ARRAY_LEN(ladder); i++) {
+            int flags = ladder[i] | (env_state.root ? 0 : CLONE_NEWUSER);
+            if (try_namespaces(flags)) {
+                env_state.ns_flags = flags;
+                break;
+            }
+        }
     }
     env_state.userns = (env_state.ns_flags & CLONE_NEWUSER) != 0;
-    snprintf(env_state.layer, sizeof(env_state.layer), "%s%s",
-             env_state.ns_flags ? (env_state.userns ? "user+pid+net+mount+ipc namespaces"
-                                                    : "pid+net+mount+ipc namespaces")
-                                : "no namespaces (session, rlimits, subreaper kill)",
-             env_state.root ? ", per-slot uids" : "");
+    describe_layer();
 }

@@ -391,7 +391,7 @@ void keeper_main(const struct box_spec *spec, const struct keeper_fds *fds, int 
     struct keeper_record rec;
     int errpipe[2], sfd, err = 0;
     bool pid1 = (ns_flags & CLONE_NEWPID) != 0, done = false;
-    bool drop = spec->untrusted && geteuid() == 0 && !(ns_flags & CLONE_NEWUSER);
+    bool drop = spec->untrusted && box_env()->root && !(ns_flags & CLONE_NEWUSER);
     pid_t program;
 
     close_others(fds);

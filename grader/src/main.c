@@ -52,6 +52,7 @@ static const char usage_text[] =
     "       grader list LAB\n"
     "       grader check LAB\n"
     "       grader debug LAB TEST [--submission DIR] [--tool gdb|valgrind|strace|none]\n"
+    "       grader config LAB KEY      (KEY: container, name, title, files)\n"
     "       grader probe\n"
     "LAB is a lab's name (labs/LAB) or a path to a directory with a lab.ini.\n"
     "Exit status: 0 graded (whatever the score), 1 usage or setup error, 2 internal error.\n";
@@ -371,6 +372,32 @@ static int cmd_list(const char *kit, struct options *o)
     return 0;
 }
 
+/* Prints one [lab] setting, for scripts (docker/grade.sh reads "container"). */
+static int cmd_config(const char *kit, struct options *o)
+{
+    struct lab lab;
+    const char *v = NULL;
+    int rc = 0;
+
+    if (load_lab(kit, o, &lab) < 0)
+        return EXIT_USAGE;
+    if (strcmp(o->test, "container") == 0)
+        v = lab.container ? lab.container : "";
+    else if (strcmp(o->test, "name") == 0)
+        v = lab.name;
+    else if (strcmp(o->test, "title") == 0)
+        v = lab.title;
+    if (v != NULL)
+        printf("%s\n", v);
+    else if (strcmp(o->test, "files") == 0)
+        for (size_t i = 0; i < lab.files.n; i++)
+            printf("%s\n", lab.files.v[i]);
+    else
+        rc = usage_error("config: unknown key '%s' (container, name, title, files)", o->test);
+    manifest_free(&lab);
+    return rc;
+}
+
 static int check_path(const struct lab *lab, const struct test *t, const char *what,
                       const char *rel, struct strbuf *err)
 {
@@ -532,6 +559,40 @@ out:
     return rc;
 }
 
+static int cmd_probe(const char *kit, struct options *o)
+{
+    (void)kit;
+    (void)o;
+    box_setup();
+    probe_print_all();
+    return 0;
+}
+
+/* The subcommands: name, words after it (LAB, then TEST or KEY), handler. */
+static const struct {
+    const char *name;
+    int words;
+    int (*fn)(const char *kit, struct options *o);
+} commands[] = {
+    {"run", 1, cmd_run},     {"list", 1, cmd_list},     {"check", 1, cmd_check},
+    {"debug", 2, cmd_debug}, {"config", 2, cmd_config}, {"probe", 0, cmd_probe},
+};
+
+static int dispatch(const char *kit, const char *cmd, int nwords, char **words, struct options *o)
+{
+    for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
+        if (strcmp(cmd, commands[i].name) != 0)
+            continue;
+        if (nwords != commands[i].words)
+            return usage_error("%s takes %d word%s after it", cmd, commands[i].words,
+                               commands[i].words == 1 ? "" : "s");
+        o->lab_arg = nwords > 0 ? words[0] : NULL;
+        o->test = nwords > 1 ? words[1] : NULL;
+        return commands[i].fn(kit, o);
+    }
+    return usage_error("unknown command '%s'", cmd);
+}
+
 /* A grader started with a closed stdin, stdout or stderr would hand out those numbers. */
 static void ensure_std_fds(void)
 {
@@ -570,26 +631,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "grader: cannot find the kit (set OSLABS_ROOT)\n");
         return EXIT_USAGE;
     }
-    if (strcmp(cmd, "probe") == 0) {
-        box_setup();
-        probe_print_all();
-        rc = 0;
-    } else if (strcmp(cmd, "run") == 0 || strcmp(cmd, "list") == 0 || strcmp(cmd, "check") == 0 ||
-               strcmp(cmd, "debug") == 0) {
-        int want = strcmp(cmd, "debug") == 0 ? 2 : 1;
-        if (argc - optind != want)
-            rc = usage_error("%s takes %s", cmd, want == 2 ? "LAB and TEST" : "one LAB");
-        else {
-            o.lab_arg = argv[optind];
-            o.test = want == 2 ? argv[optind + 1] : NULL;
-            rc = strcmp(cmd, "run") == 0     ? cmd_run(kit, &o)
-                 : strcmp(cmd, "list") == 0  ? cmd_list(kit, &o)
-                 : strcmp(cmd, "check") == 0 ? cmd_check(kit, &o)
-                                             : cmd_debug(kit, &o);
-        }
-    } else {
-        rc = usage_error("unknown command '%s'", cmd);
-    }
+    rc = dispatch(kit, cmd, argc - optind, argv + optind, &o);
     free(kit);
     sv_free(&o.only);
     return rc;

@@ -581,6 +581,8 @@ static void lab_key(struct parse *ps, const char *name, const char *value)
         problem(ps, ps->lineno, "build_timeout: '%s' is not seconds in [1, 3600]", value);
     else if (k == 5 && parse_double(value, 0.1, 3600, &lab->timeout) < 0)
         problem(ps, ps->lineno, "timeout: '%s' is not seconds in [0.1, 3600]", value);
+    else if (k == 6)
+        set_string(&lab->container, value);
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -784,6 +786,7 @@ void manifest_free(struct lab *lab)
     free(lab->dir);
     free(lab->ini_path);
     free(lab->build_target);
+    free(lab->container);
     sv_free(&lab->files);
     memset(lab, 0, sizeof(*lab));
 }

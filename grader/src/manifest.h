@@ -81,6 +81,7 @@ struct lab {
     char *build_target;
     double build_timeout;
     double timeout;
+    char *container; /* extra container-engine flags the lab needs, or NULL */
     struct test *tests;
     size_t ntests;
 };

@@ -14,6 +14,8 @@ if [ $# -gt 0 ]; then
 else
     echo "== labs: none has landed yet"
 fi
+echo "== containers"
+tests/selftest/containers.sh "$@" || status=1
 echo "== style"
 tests/selftest/lint.sh || status=1
 echo "== self-test $([ $status -eq 0 ] && echo passed || echo FAILED) in $(($(date +%s) - start)) s"

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# containers.sh LAB... - the oslabs image: it builds (offline if need be),
+# grading inside it gives the same verdicts as outside, the solutions score
+# 100% in it, and its hardening holds when seen from inside.
+#
+# Skipped, loudly, when no container engine works, unless
+# OSLABS_REQUIRE_CONTAINERS=1 (CI sets it), which makes that a failure.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. tests/selftest/lib.sh
+
+O=$OUT/containers
+rm -rf "$O" && mkdir -p "$O"
+if ! docker/engine.sh >/dev/null 2>&1; then
+    if [ "${OSLABS_REQUIRE_CONTAINERS:-0}" = 1 ]; then
+        bad "no container engine works here (docker/engine.sh)"
+    else
+        echo "  SKIP  no container engine works here: the container checks did not run"
+    fi
+    finish
+    exit $?
+fi
+read -r -a engine <<<"$(docker/engine.sh)"
+IMAGE=${OSLABS_IMAGE:-oslabs-selftest}
+export OSLABS_IMAGE=$IMAGE
+
+start=$(date +%s)
+if docker/build-image.sh >"$O/image.log" 2>&1; then
+    ok "the image builds ($(($(date +%s) - start)) s, engine: ${engine[0]})"
+else
+    bad "the image does not build (see $O/image.log)"
+    finish
+    exit 1
+fi
+
+echo "hardening, seen from inside"
+hard=(--rm --network none --memory 512m --pids-limit 64 --cap-drop ALL
+      --security-opt no-new-privileges --read-only --tmpfs /tmp:rw,exec,size=64m
+      --ulimit nofile=1024:1024 --ulimit nproc=4096:4096)
+links=$("${engine[@]}" run "${hard[@]}" "$IMAGE" sh -c 'ip -o link | cut -d: -f2 | tr -d " "' 2>&1)
+expect_eq "no network interface but lo" "lo" "$links"
+"${engine[@]}" run "${hard[@]}" "$IMAGE" sh -c 'touch /opt/oslabs/x' >/dev/null 2>&1
+expect_eq "the root file system is read-only" 1 $?
+"${engine[@]}" run "${hard[@]}" "$IMAGE" sh -c 'touch /tmp/x' >/dev/null 2>&1
+expect_eq "the tmpfs work area is writable" 0 $?
+expect_eq "the image runs as an unprivileged user" student \
+    "$("${engine[@]}" run "${hard[@]}" "$IMAGE" id -un 2>&1)"
+# 200 background sleeps against a limit of 64; then count, without forking, what runs
+n=$("${engine[@]}" run "${hard[@]}" "$IMAGE" sh -c \
+    'dash -c "i=0; while [ \$i -lt 200 ]; do sleep 30 & i=\$((i + 1)); done" 2>/dev/null
+     exec ps -e --no-headers' 2>/dev/null | wc -l)
+check "the pids limit holds ($n processes of 200 tried, limit 64)" test "$n" -gt 1 -a "$n" -le 64
+
+echo "the same verdicts inside and outside"
+F=grader/tests/fixtures/kinds
+$GRADER run $F --submission $F/sub-good --json "$O/out.json" >/dev/null 2>&1
+docker/grade.sh $F $F/sub-good "$O/in" >"$O/in.txt" 2>&1
+expect_eq "grading inside the container: exit status" 0 $?
+diff <(json_outcomes "$O/out.json") <(json_outcomes "$O/in/results.json") >"$O/fixture.diff"
+check "the fixture lab: same outcome and score for every test" test ! -s "$O/fixture.diff"
+
+for lab in "$@"; do
+    docker/grade.sh "$lab" "solutions/$lab" "$O/$lab-solution" >"$O/$lab-solution.txt" 2>&1
+    score=$(json "$O/$lab-solution/results.json" .score)
+    max=$(json "$O/$lab-solution/results.json" .extra_data.max_score)
+    expect_eq "$lab: the solution scores 100% inside" "$max" "$score"
+    docker/grade.sh "$lab" "skeletons/$lab" "$O/$lab-skeleton" >"$O/$lab-skeleton.txt" 2>&1
+    expect_eq "$lab: the skeleton scores the same inside as outside" \
+        "$(json "$OUT/labs/$lab/skeleton.json" .score 2>/dev/null || echo '?')" \
+        "$(json "$O/$lab-skeleton/results.json" .score)"
+done
+
+finish
