@@ -319,21 +319,72 @@ static void show_lines(struct strbuf *d, const char *title, const char *text, in
         sb_adds(d, "[more lines not shown]\n");
 }
 
-/* cmocka's own words for a failed assertion: "[  ERROR   ] --- 0x1 != 0x2". */
+/* The line of text that holds p, as a new string (at most 300 bytes). */
+static char *line_at(const char *start, const char *p)
+{
+    const char *b = p, *e = strchrnul(p, '\n');
+    size_t len;
+
+    while (b > start && b[-1] != '\n')
+        b--;
+    len = (size_t)(e - b) > 300 ? 300 : (size_t)(e - b);
+    char *raw = strndup(b, len);
+    if (raw == NULL)
+        die("out of memory");
+    char *clean = utf8_sanitize(raw, strlen(raw));
+    free(raw);
+    return clean;
+}
+
+/* "file.c:12" from "[   LINE   ] --- file.c:12: error: Failure!", or NULL. */
+static char *cmocka_location(const char *text)
+{
+    const char *p = strstr(text, "[   LINE   ] --- ");
+    const char *end;
+
+    if (p == NULL)
+        return NULL;
+    p += strlen("[   LINE   ] --- ");
+    end = strstr(p, ": error:");
+    if (end == NULL || end - p > 200 || memchr(p, '\n', (size_t)(end - p)) != NULL)
+        return NULL;
+    return strndup(p, (size_t)(end - p));
+}
+
+/*
+ * cmocka's own words for a failed assertion: "[  ERROR   ] --- 0x1 != 0x2",
+ * or for fail_msg() the "ERROR: message" line printed just before, with the
+ * source location: "expected 3 items, actual 2 (test_x.c:12)".
+ */
 static char *cmocka_error(const struct box_result *r)
 {
     const char *streams[] = {r->err, r->out};
+    const char *tag = "[  ERROR   ] --- ";
 
     for (int i = 0; i < 2; i++) {
-        const char *p = streams[i] ? strstr(streams[i], "[  ERROR   ] --- ") : NULL;
+        const char *p = streams[i] ? strstr(streams[i], tag) : NULL;
+        char *msg, *loc, *why;
+
         if (p == NULL)
             continue;
-        p += strlen("[  ERROR   ] --- ");
-        const char *eol = strchrnul(p, '\n');
-        char *raw = strndup(p, (size_t)(eol - p) > 300 ? 300 : (size_t)(eol - p));
-        char *clean = utf8_sanitize(raw, strlen(raw));
-        free(raw);
-        return clean;
+        msg = line_at(streams[i], p + strlen(tag));
+        loc = cmocka_location(p);
+        if (strncmp(msg, tag, strlen(tag)) == 0) {
+            char *m = xstrdup(msg + strlen(tag));
+            free(msg);
+            msg = m;
+        }
+        if (strncmp(msg, "[   LINE   ]", 12) == 0 && p > streams[i]) {
+            /* fail_msg(): the message is the line before */
+            free(msg);
+            msg = line_at(streams[i], p - 1);
+            if (strncmp(msg, "ERROR: ", 7) == 0)
+                memmove(msg, msg + 7, strlen(msg + 7) + 1);
+        }
+        why = loc ? xasprintf("%s (%s)", msg, loc) : xstrdup(msg);
+        free(msg);
+        free(loc);
+        return why;
     }
     return NULL;
 }

@@ -8,6 +8,10 @@
 
 COMMON_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 
+# `make` in a lab builds what the lab's Makefile lists under all, not the
+# first rule below.
+.DEFAULT_GOAL := all
+
 CC       ?= cc
 CPPFLAGS += -Iinclude -I$(COMMON_DIR)
 CFLAGS   += -std=gnu11 -g -O1 -fno-omit-frame-pointer -pthread \

@@ -61,6 +61,10 @@ check_mutant() {
         bad "$lab/$name: the grader could not run it (see $o/$name.txt)"
         return
     fi
+    if [ "$(json "$o/$name.json" .extra_data.build)" != ok ]; then
+        bad "$lab/$name: the mutant does not build, so it proves nothing (see $o/$name.txt)"
+        return
+    fi
     for t in $tests; do
         out=$(jq -r --arg n "$t" '.tests[] | select(.name == $n) | .extra_data.outcome' "$o/$name.json")
         case "$out" in

@@ -1,0 +1,446 @@
+/*
+ * rpi_test.c - Part B tests: rpi_mutex on real Linux threads.
+ *
+ * Helper threads are driven through semaphores, and "blocked" is observed
+ * (the thread's state in /proc and the futex word), never guessed from a
+ * sleep. Every wait has a deadline, so a lost wake-up fails the test with
+ * a message instead of hanging it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <semaphore.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "oslabs_test.h"
+#include "rpi_mutex.h"
+#include "rt_pathfinder.h"
+
+#define COUNTER_THREADS 4
+#define COUNTER_ITERS   10000
+#define WAIT_MS         3000 /* longest wait for anything that must happen */
+
+/* ---- helpers ---- */
+
+static int sem_wait_ms(sem_t *s, int ms)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    while (sem_clockwait(s, CLOCK_MONOTONIC, &ts) < 0)
+        if (errno != EINTR)
+            return -1;
+    return 0;
+}
+
+static uint32_t word_of(rpi_mutex_t *m)
+{
+    return atomic_load(&m->word);
+}
+
+static const char *err_name(int err)
+{
+    switch (err) {
+    case 0:
+        return "0";
+    case EBUSY:
+        return "EBUSY";
+    case EPERM:
+        return "EPERM";
+    case EDEADLK:
+        return "EDEADLK";
+    case ENOSYS:
+        return "ENOSYS";
+    default:
+        return "another error number";
+    }
+}
+
+static void expect_err(const char *call, int got, int want)
+{
+    if (got != want) {
+        print_error("%s: expected %s, actual %s (%d)\n", call, err_name(want), err_name(got), got);
+        fail();
+    }
+}
+
+static void expect_word(const char *when, rpi_mutex_t *m, uint32_t want)
+{
+    uint32_t got = word_of(m);
+
+    if (got != want) {
+        print_error("%s: expected the word to be 0x%x, actual 0x%x\n", when, want, got);
+        fail();
+    }
+}
+
+/* A helper thread that takes the mutex, then holds it until released. It
+ * stays alive after its unlock until told to leave: when a thread that
+ * owns a PI futex exits, the kernel itself hands the futex to a waiter,
+ * which would hide an unlock that forgot to. tid is published atomically;
+ * the other fields are written before the semaphore the test waits on. */
+struct holder {
+    rpi_mutex_t *m;
+    pthread_t thread;
+    pid_t tid;
+    int lock_err, unlock_err;
+    sem_t locked;  /* posted once the lock call returned */
+    sem_t release; /* posted by the test: unlock now */
+    sem_t done;    /* posted after the unlock */
+    sem_t leave;   /* posted by the test: the thread may exit */
+};
+
+static void *holder_main(void *arg)
+{
+    struct holder *h = arg;
+
+    __atomic_store_n(&h->tid, gettid(), __ATOMIC_RELEASE);
+    h->lock_err = rpi_mutex_lock(h->m);
+    sem_post(&h->locked);
+    sem_wait(&h->release);
+    if (h->lock_err == 0)
+        h->unlock_err = rpi_mutex_unlock(h->m);
+    sem_post(&h->done);
+    sem_wait(&h->leave);
+    return NULL;
+}
+
+static void holder_start(struct holder *h, rpi_mutex_t *m)
+{
+    h->m = m;
+    h->tid = 0;
+    sem_init(&h->locked, 0, 0);
+    sem_init(&h->release, 0, 0);
+    sem_init(&h->done, 0, 0);
+    sem_init(&h->leave, 0, 0);
+    assert_int_equal(pthread_create(&h->thread, NULL, holder_main, h), 0);
+}
+
+/* Waits until H's lock call returned 0. */
+static void holder_wait_locked(struct holder *h)
+{
+    if (sem_wait_ms(&h->locked, WAIT_MS) < 0) {
+        print_error("expected the helper's rpi_mutex_lock to return within %d ms, actual: "
+                    "still blocked\n",
+                    WAIT_MS);
+        fail();
+    }
+    expect_err("the helper's rpi_mutex_lock", h->lock_err, 0);
+}
+
+/* Makes H unlock and waits for that; H stays alive. */
+static void holder_unlock(struct holder *h)
+{
+    sem_post(&h->release);
+    if (sem_wait_ms(&h->done, WAIT_MS) < 0) {
+        print_error("expected the helper's rpi_mutex_unlock to return within %d ms\n", WAIT_MS);
+        fail();
+    }
+    expect_err("the helper's rpi_mutex_unlock", h->unlock_err, 0);
+}
+
+/* Lets H exit and joins it. */
+static void holder_leave(struct holder *h)
+{
+    sem_post(&h->leave);
+    pthread_join(h->thread, NULL);
+}
+
+static void holder_finish(struct holder *h)
+{
+    holder_unlock(h);
+    holder_leave(h);
+}
+
+/* The state letter of thread TID of this process ('R', 'S', ...). */
+static char thread_state(pid_t tid)
+{
+    char path[64], buf[512], *p;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return '?';
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    p = strrchr(buf, ')');
+    return p != NULL && p[1] == ' ' ? p[2] : '?';
+}
+
+/* ---- rpi-lock-word-holds-tid ---- */
+
+static void lock_word_holds_tid(void **state)
+{
+    rpi_mutex_t m;
+    uint32_t tid = (uint32_t)gettid();
+
+    (void)state;
+    m.word = 12345;
+    expect_err("rpi_mutex_init", rpi_mutex_init(&m), 0);
+    expect_word("after init", &m, 0);
+    for (int i = 0; i < 3; i++) {
+        expect_err("rpi_mutex_lock on a free mutex", rpi_mutex_lock(&m), 0);
+        expect_word("after lock (the owner's TID)", &m, tid);
+        expect_err("rpi_mutex_unlock", rpi_mutex_unlock(&m), 0);
+        expect_word("after unlock", &m, 0);
+    }
+    expect_err("rpi_mutex_trylock on a free mutex", rpi_mutex_trylock(&m), 0);
+    expect_word("after trylock (the owner's TID)", &m, tid);
+    expect_err("rpi_mutex_unlock", rpi_mutex_unlock(&m), 0);
+    expect_word("after unlock", &m, 0);
+}
+
+/* ---- rpi-trylock-ebusy ---- */
+
+static void trylock_ebusy(void **state)
+{
+    rpi_mutex_t m = RPI_MUTEX_INITIALIZER;
+    struct holder h;
+    uint32_t held;
+
+    (void)state;
+    holder_start(&h, &m);
+    holder_wait_locked(&h);
+    held = word_of(&m);
+    expect_err("rpi_mutex_trylock while another thread holds it", rpi_mutex_trylock(&m), EBUSY);
+    expect_word("after a failed trylock (unchanged)", &m, held);
+    holder_finish(&h);
+    expect_err("rpi_mutex_trylock after the holder released it", rpi_mutex_trylock(&m), 0);
+    expect_word("after trylock (the owner's TID)", &m, (uint32_t)gettid());
+    expect_err("rpi_mutex_unlock", rpi_mutex_unlock(&m), 0);
+}
+
+/* ---- rpi-unlock-not-owner-eperm ---- */
+
+static void unlock_not_owner(void **state)
+{
+    rpi_mutex_t m = RPI_MUTEX_INITIALIZER;
+    struct holder h;
+    uint32_t held;
+
+    (void)state;
+    expect_err("rpi_mutex_unlock of a free mutex", rpi_mutex_unlock(&m), EPERM);
+    expect_word("after that unlock (still free)", &m, 0);
+    holder_start(&h, &m);
+    holder_wait_locked(&h);
+    held = word_of(&m);
+    expect_err("rpi_mutex_unlock by a thread that does not own it", rpi_mutex_unlock(&m), EPERM);
+    expect_word("after that unlock (unchanged)", &m, held);
+    expect_err("rpi_mutex_trylock (the holder still owns it)", rpi_mutex_trylock(&m), EBUSY);
+    holder_finish(&h);
+}
+
+/* ---- rpi-waiter-sleeps-in-kernel and rpi-unlock-hands-over ---- */
+
+/* Waits until thread TID sleeps and M's word has FUTEX_WAITERS. */
+static void wait_for_kernel_waiter(rpi_mutex_t *m, pid_t tid)
+{
+    struct timespec pause = {0, 1000000};
+    char st = '?';
+
+    for (int i = 0; i < WAIT_MS; i++) {
+        st = thread_state(tid);
+        if (st == 'S' && (word_of(m) & FUTEX_WAITERS))
+            return;
+        nanosleep(&pause, NULL);
+    }
+    print_error("expected the waiter to sleep in the kernel (state S) with FUTEX_WAITERS set in "
+                "the word within %d ms; actual: state %c, word 0x%x\n",
+                WAIT_MS, st, word_of(m));
+    fail();
+}
+
+/* Starts holder A, then B which blocks behind it, and checks B sleeps in
+ * FUTEX_LOCK_PI. Leaves A holding and B waiting. */
+static void set_up_waiter(rpi_mutex_t *m, struct holder *a, struct holder *b)
+{
+    holder_start(a, m);
+    holder_wait_locked(a);
+    holder_start(b, m);
+    for (int i = 0; i < WAIT_MS && __atomic_load_n(&b->tid, __ATOMIC_ACQUIRE) == 0; i++)
+        usleep(1000);
+    wait_for_kernel_waiter(m, b->tid);
+    if ((word_of(m) & FUTEX_TID_MASK) != (uint32_t)a->tid) {
+        print_error("expected the owner's TID %d in the word, actual 0x%x\n", (int)a->tid,
+                    word_of(m));
+        fail();
+    }
+}
+
+static void waiter_sleeps_in_kernel(void **state)
+{
+    rpi_mutex_t m = RPI_MUTEX_INITIALIZER;
+    struct holder a, b;
+
+    (void)state;
+    set_up_waiter(&m, &a, &b);
+    holder_unlock(&a);
+    holder_wait_locked(&b);
+    holder_finish(&b);
+    holder_leave(&a);
+}
+
+static void unlock_hands_over(void **state)
+{
+    rpi_mutex_t m = RPI_MUTEX_INITIALIZER;
+    struct holder a, b;
+
+    (void)state;
+    set_up_waiter(&m, &a, &b);
+    holder_unlock(&a);
+    if (sem_wait_ms(&b.locked, WAIT_MS) < 0) {
+        print_error("expected the waiter to own the mutex within %d ms of the unlock, actual: "
+                    "still blocked (word 0x%x)\n",
+                    WAIT_MS, word_of(&m));
+        fail();
+    }
+    expect_err("the waiter's rpi_mutex_lock", b.lock_err, 0);
+    if ((word_of(&m) & FUTEX_TID_MASK) != (uint32_t)b.tid) {
+        print_error("expected the new owner's TID %d in the word, actual 0x%x\n", (int)b.tid,
+                    word_of(&m));
+        fail();
+    }
+    holder_finish(&b);
+    holder_leave(&a);
+    expect_word("after both unlocked", &m, 0);
+}
+
+/* ---- rpi-counter-mutual-exclusion ---- */
+
+/* value and bad_owner are protected by m (that is what is tested);
+ * errors is updated atomically; finished is posted once per thread. */
+struct counter {
+    rpi_mutex_t m;
+    volatile long value;
+    int bad_owner; /* times the word did not hold the owner's TID */
+    int errors;    /* non-zero returns */
+    sem_t finished;
+};
+
+static void *counter_main(void *arg)
+{
+    struct counter *c = arg;
+    uint32_t tid = (uint32_t)gettid();
+
+    for (int i = 0; i < COUNTER_ITERS; i++) {
+        long v;
+
+        if (rpi_mutex_lock(&c->m) != 0) {
+            __atomic_add_fetch(&c->errors, 1, __ATOMIC_RELAXED);
+            continue;
+        }
+        if ((atomic_load(&c->m.word) & FUTEX_TID_MASK) != tid)
+            c->bad_owner++;
+        v = c->value;
+        if (i % 512 == 0)
+            sched_yield(); /* widen the window a broken lock would leave */
+        c->value = v + 1;
+        if (rpi_mutex_unlock(&c->m) != 0)
+            __atomic_add_fetch(&c->errors, 1, __ATOMIC_RELAXED);
+    }
+    sem_post(&c->finished);
+    return NULL;
+}
+
+static void counter_mutual_exclusion(void **state)
+{
+    static struct counter c;
+    pthread_t t[COUNTER_THREADS];
+    int finished = 0;
+
+    (void)state;
+    rpi_mutex_init(&c.m);
+    sem_init(&c.finished, 0, 0);
+    for (int i = 0; i < COUNTER_THREADS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, counter_main, &c), 0);
+    while (finished < COUNTER_THREADS && sem_wait_ms(&c.finished, 2 * WAIT_MS) == 0)
+        finished++;
+    if (finished < COUNTER_THREADS) {
+        print_error("expected all %d threads to finish within %d ms, actual: %d finished (the "
+                    "others are still blocked in rpi_mutex_lock: a lost wake-up?)\n",
+                    COUNTER_THREADS, 2 * WAIT_MS, finished);
+        fail();
+    }
+    for (int i = 0; i < COUNTER_THREADS; i++)
+        pthread_join(t[i], NULL);
+    if (c.value != (long)COUNTER_THREADS * COUNTER_ITERS || c.errors != 0 || c.bad_owner != 0) {
+        print_error("expected counter %ld with no error and the owner's TID always in the word; "
+                    "actual counter %ld, %d error(s), %d time(s) a wrong TID\n",
+                    (long)COUNTER_THREADS * COUNTER_ITERS, c.value, c.errors, c.bad_owner);
+        fail();
+    }
+    expect_word("after all threads finished", &c.m, 0);
+}
+
+/* ---- rpi-pathfinder-meets-deadline ---- */
+
+static int rpi_lock(void *m)
+{
+    return rpi_mutex_lock(m);
+}
+
+static int rpi_unlock(void *m)
+{
+    return rpi_mutex_unlock(m);
+}
+
+static void pathfinder_meets_deadline(void **state)
+{
+    static rpi_mutex_t m;
+    struct rtp_mutex mx = {"rpi_mutex", rpi_lock, rpi_unlock, &m};
+    struct rtp_report rep;
+
+    (void)state;
+    rpi_mutex_init(&m);
+    switch (rtp_run(&mx, &rep)) {
+    case RTP_MET:
+        printf("%s\n", rep.text);
+        return;
+    case RTP_UNSUPPORTED:
+        printf("skipped: %s\n", rep.text);
+        skip();
+        return;
+    case RTP_MISSED:
+        print_error("expected high to get the mutex within %d ms; actual: %s\n", RTP_DEADLINE_MS,
+                    rep.text);
+        fail();
+        return;
+    case RTP_ERROR:
+        print_error("%s\n", rep.text);
+        fail();
+        return;
+    }
+}
+
+#define TEST(name, fn)                                                                             \
+    {                                                                                              \
+        name, fn, NULL, NULL, NULL                                                                 \
+    }
+
+static const struct CMUnitTest tests[] = {
+    TEST("rpi-lock-word-holds-tid", lock_word_holds_tid),
+    TEST("rpi-trylock-ebusy", trylock_ebusy),
+    TEST("rpi-unlock-not-owner-eperm", unlock_not_owner),
+    TEST("rpi-waiter-sleeps-in-kernel", waiter_sleeps_in_kernel),
+    TEST("rpi-unlock-hands-over", unlock_hands_over),
+    TEST("rpi-counter-mutual-exclusion", counter_mutual_exclusion),
+    TEST("rpi-pathfinder-meets-deadline", pathfinder_meets_deadline),
+};
+
+OSLABS_TEST_MAIN(tests)
