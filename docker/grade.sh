@@ -61,8 +61,9 @@ status=0
 if [ -n "$extra" ]; then
     # shellcheck disable=SC2086
     "${engine[@]}" run "${hardening[@]}" $extra "$IMAGE" "${grade[@]}" || status=$?
-    # 125: the engine itself refused to start the container (a flag it cannot grant)
-    if [ $status -ne 125 ]; then
+    # 125 (docker, podman) or 126 (podman: the OCI runtime failed): the engine
+    # refused to start the container, e.g. a real-time budget it cannot grant
+    if [ $status -ne 125 ] && [ $status -ne 126 ]; then
         exit $status
     fi
     echo "oslabs: the engine refused the lab's container flags ($extra);" \

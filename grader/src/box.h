@@ -27,8 +27,16 @@
 #include <sys/types.h>
 
 #define BOX_OUTPUT_CAP (64 * 1024)
-/* Uids of untrusted code when the grader is root: the build, then one per slot. */
-#define BOX_UID_BASE 62000
+/*
+ * Uids of untrusted code when the grader is root: each grader process
+ * claims an instance (a lock file) and with it BOX_UIDS_PER_INSTANCE uids,
+ * BOX_UID_FIRST + instance * BOX_UIDS_PER_INSTANCE onwards: the build's,
+ * then one per parallel slot. Two graders on one machine never share a uid,
+ * so neither shares the other's RLIMIT_NPROC budget.
+ */
+#define BOX_UID_FIRST         62000
+#define BOX_UIDS_PER_INSTANCE 100
+#define BOX_INSTANCES         100
 
 struct box_limits {
     double cpu_s;  /* CPU seconds per process; 0: none */
@@ -79,6 +87,7 @@ struct box_env {
     bool root;       /* the grader is root: uids can be changed */
     int ns_flags;    /* CLONE_NEW* used for untrusted boxes; 0 when none work */
     bool userns;     /* ns_flags includes CLONE_NEWUSER */
+    uid_t uid_base;  /* the build's uid; slot k runs as uid_base + 1 + k */
     char layer[128]; /* a description for reports */
 };
 

@@ -91,7 +91,7 @@ static void run_make(const char *dir, const char *target, int jobs, double timeo
     spec.merge_stderr = true;
     spec.timeout = timeout;
     spec.untrusted = true;
-    spec.uid = spec.gid = BOX_UID_BASE;
+    spec.uid = spec.gid = box_env()->uid_base;
     spec.lim.cpu_s = timeout;
     spec.lim.as_mb = 4096;
     spec.lim.nproc = 512;
@@ -106,7 +106,8 @@ void build_lab(const struct lab *lab, struct stage *st, int jobs, struct build_r
 {
     struct box_result r;
     char *hidden_mk = xasprintf("%s/hidden/Makefile", st->labdir);
-    char *home = stage_scratch(st, ".build", 0, box_env()->root, BOX_UID_BASE, BOX_UID_BASE);
+    char *home =
+        stage_scratch(st, ".build", 0, box_env()->root, box_env()->uid_base, box_env()->uid_base);
     double t0 = now_seconds();
 
     memset(res, 0, sizeof(*res));

@@ -585,8 +585,14 @@ static void judge_symbols(struct run_ctx *ctx, struct box_result *r)
 
     if (r->end != BOX_EXITED || r->code != 0) {
         char *why = utf8_sanitize(r->err, r->err_len);
-        fail(ctx, "cannot read the symbols of %s: %s", t->object, why[0] ? why : "nm failed");
+        char *end = box_describe_end(r, t->timeout);
+        char *eol = strchr(why, '\n');
+        if (eol != NULL)
+            *eol = '\0';
+        fail(ctx, "cannot read the symbols of %s: nm %s%s%s", t->object, end, why[0] ? ": " : "",
+             why);
         free(why);
+        free(end);
         return;
     }
     sv_init(&refs);

@@ -287,7 +287,7 @@ static int grade(const char *kit, const struct options *o, struct lab *lab, stru
         results_not_run(rep->res, rep->n, "not run: the submission is missing files");
     } else {
         if (box_env()->root)
-            stage_handover(st, BOX_UID_BASE, BOX_UID_BASE);
+            stage_handover(st, box_env()->uid_base, box_env()->uid_base);
         build_lab(lab, st, o->jobs, build);
         rep->build = build;
         if (build->ok)

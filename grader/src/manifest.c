@@ -555,8 +555,8 @@ static void test_key(struct parse *ps, const char *name, const char *value)
 
 static void lab_key(struct parse *ps, const char *name, const char *value)
 {
-    static const char *const keys[] = {"name",  "title",         "files",
-                                       "build", "build_timeout", "timeout"};
+    static const char *const keys[] = {"name",          "title",   "files",    "build",
+                                       "build_timeout", "timeout", "container"};
     struct lab *lab = ps->lab;
     int k = pick(name, keys, ARRAY_LEN(keys));
 

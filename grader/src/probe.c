@@ -68,7 +68,7 @@ static bool in_box(int (*fn)(void *), unsigned caps)
     spec.envp = envp;
     spec.timeout = 10;
     spec.untrusted = true;
-    spec.uid = spec.gid = BOX_UID_BASE + 1;
+    spec.uid = spec.gid = box_env()->uid_base + 1;
     spec.caps = caps;
     box_run(&spec, &res);
     ok = res.end == BOX_EXITED && res.code == 0;

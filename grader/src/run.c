@@ -118,7 +118,7 @@ static void start_job(struct sched *s, struct job *j)
     uid_t uid;
 
     j->slot = take_slot(s);
-    uid = BOX_UID_BASE + 1 + (uid_t)j->slot;
+    uid = box_env()->uid_base + 1 + (uid_t)j->slot;
     j->scratch = stage_scratch(s->st, t->name, j->run, root, uid, uid);
     run_ctx_init(&j->ctx, t, s->st->labdir, j->scratch, j->run, uid);
     start_phase(j);

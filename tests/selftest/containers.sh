@@ -59,6 +59,17 @@ expect_eq "grading inside the container: exit status" 0 $?
 diff <(json_outcomes "$O/out.json") <(json_outcomes "$O/in/results.json") >"$O/fixture.diff"
 check "the fixture lab: same outcome and score for every test" test ! -s "$O/fixture.diff"
 
+# root with just the capabilities to change uids: no namespaces, per-slot uids
+"${engine[@]}" run "${hard[@]}" --memory 2g --pids-limit 1024 --user 0 \
+    --cap-add SETUID --cap-add SETGID --cap-add CHOWN --cap-add KILL \
+    --cap-add DAC_OVERRIDE --cap-add FOWNER "$IMAGE" \
+    bash -c "build/grader run $F --submission $F/sub-good --json /tmp/r.json >/dev/null 2>&1; cat /tmp/r.json" \
+    >"$O/root.json" 2>"$O/root.err"
+check "as the container's root: per-slot uids" \
+    grep -q 'per-slot uids' <(json "$O/root.json" .extra_data.sandbox)
+diff <(json_outcomes "$O/out.json") <(json_outcomes "$O/root.json") >"$O/root.diff"
+check "as the container's root: same outcome and score for every test" test ! -s "$O/root.diff"
+
 for lab in "$@"; do
     docker/grade.sh "$lab" "solutions/$lab" "$O/$lab-solution" >"$O/$lab-solution.txt" 2>&1
     score=$(json "$O/$lab-solution/results.json" .score)

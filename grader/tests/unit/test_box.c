@@ -31,7 +31,7 @@ static void run_sh(const char *script, double timeout, bool verdict, struct box_
     spec.cwd = "/";
     spec.timeout = timeout;
     spec.untrusted = true;
-    spec.uid = spec.gid = BOX_UID_BASE + 40;
+    spec.uid = spec.gid = box_env()->uid_base + 40;
     spec.verdict = verdict;
     spec.lim.nproc = 64;
     spec.lim.as_mb = 1024;
@@ -172,7 +172,7 @@ static void unprivileged_when_root(void **state)
     if (!box_env()->root)
         skip();
     run_sh("id -u", 10, false, &r);
-    snprintf(want, sizeof(want), "%d\n", BOX_UID_BASE + 40);
+    snprintf(want, sizeof(want), "%d\n", box_env()->uid_base + 40);
     assert_string_equal(r.out, want);
     box_result_free(&r);
 }

@@ -67,7 +67,7 @@ static void expect_error(const char *ini, const char *want)
 static void loads_a_good_manifest(void **state)
 {
     char *dir =
-        write_lab(LAB_HEADER "timeout = 4\n"
+        write_lab(LAB_HEADER "timeout = 4\ncontainer = --cap-add SYS_NICE\n"
                              "[test one]\nkind = exec\npoints = 2.5\ncommand = $LAB/x 'a b'\n"
                              "[test two]\nkind = cmocka\npoints = 1\nbinary = t\n"
                              "timeout = 1.5\nrequires = ptrace gdb\nvisibility = after_due\n");
@@ -83,7 +83,8 @@ static void loads_a_good_manifest(void **state)
     assert_string_equal(lab.title, "demo");
     assert_true(lab.tests[0].points == 2.5);
     assert_true(lab.tests[0].timeout == 4.0); /* the lab's default */
-    assert_int_equal(lab.tests[0].line, 5);
+    assert_int_equal(lab.tests[0].line, 6);
+    assert_string_equal(lab.container, "--cap-add SYS_NICE");
     assert_int_equal(lab.tests[0].memory_mb, 1024);
     assert_string_equal(lab.tests[1].casename, "two"); /* case defaults to the name */
     assert_true(lab.tests[1].timeout == 1.5);
