@@ -27,6 +27,7 @@
 #include <sys/signalfd.h>
 #include <grp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -99,8 +100,51 @@ static void loopback_up(void)
     close(s);
 }
 
-/* Namespaces were created by clone(); give them a /proc and a /dev/shm of their own. */
-static void setup_namespaces(int ns_flags, uid_t uid, gid_t gid, int status_fd)
+/* Creates every missing directory of path (mode 0755). */
+static void make_dirs(const char *path)
+{
+    char buf[4096];
+
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+        return;
+    for (char *p = buf + 1; *p != '\0'; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        mkdir(buf, 0755);
+        *p = '/';
+    }
+    mkdir(buf, 0755);
+}
+
+/*
+ * A fresh /tmp for the box, so that tests neither see nor meet each other's
+ * (or other submissions') files there. The work directory, if it lives in
+ * /tmp, is bind-mounted back at its own path. Best effort: on any failure
+ * the box keeps the shared /tmp.
+ */
+static void private_tmp(const char *keep)
+{
+    int fd = open(keep, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    char src[64];
+
+    if (fd < 0)
+        return;
+    if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=512m,mode=1777") < 0) {
+        close(fd);
+        return;
+    }
+    if (strncmp(keep, "/tmp/", 5) == 0) {
+        make_dirs(keep);
+        snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
+        if (mount(src, keep, NULL, MS_BIND | MS_REC, NULL) < 0)
+            umount2("/tmp", MNT_DETACH);
+    }
+    close(fd);
+}
+
+/* Namespaces were created by clone(); give them a /proc, a /dev/shm and a /tmp of their own. */
+static void setup_namespaces(int ns_flags, uid_t uid, gid_t gid, const char *keep, int status_fd)
 {
     if ((ns_flags & CLONE_NEWUSER) && map_ids(uid, gid) < 0)
         fail_setup(status_fd, "user namespace id maps");
@@ -112,6 +156,8 @@ static void setup_namespaces(int ns_flags, uid_t uid, gid_t gid, int status_fd)
             fail_setup(status_fd, "mount /proc");
         /* a private /dev/shm: POSIX semaphores and shm of parallel tests must not meet */
         mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777");
+        if (keep != NULL)
+            private_tmp(keep);
     }
     if (ns_flags & CLONE_NEWNET)
         loopback_up();
@@ -400,7 +446,7 @@ void keeper_main(const struct box_spec *spec, const struct keeper_fds *fds, int 
     if (sfd < 0)
         fail_setup(fds->status_w, "signalfd");
     if (ns_flags != 0)
-        setup_namespaces(ns_flags, outer_uid, outer_gid, fds->status_w);
+        setup_namespaces(ns_flags, outer_uid, outer_gid, spec->keep_path, fds->status_w);
     if (!pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         fail_setup(fds->status_w, "prctl(PR_SET_CHILD_SUBREAPER)");
     if (pipe2(errpipe, O_CLOEXEC) < 0)

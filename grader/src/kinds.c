@@ -32,6 +32,10 @@ void run_ctx_init(struct run_ctx *ctx, const struct test *t, const char *labdir,
     ctx->test = t;
     ctx->labdir = labdir;
     ctx->scratch = scratch;
+    ctx->workroot = xstrdup(labdir);
+    char *slash = strrchr(ctx->workroot, '/');
+    if (slash != NULL && slash != ctx->workroot)
+        *slash = '\0'; /* labdir is WORK/LAB */
     ctx->run = run;
     ctx->uid = uid;
     ctx->outcome = OUT_PASS;
@@ -46,6 +50,7 @@ void run_ctx_free(struct run_ctx *ctx)
     sv_free(&ctx->env);
     box_result_free(&ctx->program);
     free(ctx->stdin_path);
+    free(ctx->workroot);
     free(ctx->reason);
     sb_free(&ctx->details);
 }
@@ -215,6 +220,7 @@ void kind_spec(struct run_ctx *ctx, struct box_spec *spec)
     spec->cwd = ctx->scratch;
     spec->timeout = t->timeout;
     spec->untrusted = true;
+    spec->keep_path = ctx->workroot;
     spec->uid = spec->gid = ctx->uid;
     spec->lim.cpu_s = t->timeout * (double)online_cpus() + 1;
     spec->lim.fsize_mb = 64;

@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sched.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +179,38 @@ static void unprivileged_when_root(void **state)
     box_result_free(&r);
 }
 
+static void private_tmp_keeps_only_the_work_directory(void **state)
+{
+    char keep[] = "/tmp/oslabs-unit-keep-XXXXXX";
+    const char *host_file = "/tmp/oslabs-unit-host-file";
+    char script[256];
+    char *argv[] = {"sh", "-c", script, NULL};
+    struct box_spec spec;
+    struct box_result r;
+
+    (void)state;
+    if (!(box_env()->ns_flags & CLONE_NEWNS))
+        skip();
+    assert_non_null(mkdtemp(keep));
+    chmod(keep, 0755);
+    fclose(fopen(host_file, "w"));
+    snprintf(script, sizeof(script), "test ! -e %s && test -d %s && touch /tmp/mine && echo ok",
+             host_file, keep);
+    memset(&spec, 0, sizeof(spec));
+    spec.argv = argv;
+    spec.envp = env;
+    spec.timeout = 10;
+    spec.untrusted = true;
+    spec.uid = spec.gid = box_env()->uid_base + 40;
+    spec.keep_path = keep;
+    box_run(&spec, &r);
+    assert_string_equal(r.out, "ok\n");
+    assert_int_equal(access("/tmp/mine", F_OK), -1); /* its /tmp was its own */
+    box_result_free(&r);
+    unlink(host_file);
+    rmdir(keep);
+}
+
 static void missing_program_is_a_box_failure(void **state)
 {
     char *argv[] = {"/nonexistent/prog", NULL};
@@ -222,6 +256,7 @@ int main(void)
         cmocka_unit_test(only_standard_fds_are_open),
         cmocka_unit_test(verdict_pipe_is_fd_3),
         cmocka_unit_test(unprivileged_when_root),
+        cmocka_unit_test(private_tmp_keeps_only_the_work_directory),
         cmocka_unit_test(missing_program_is_a_box_failure),
         cmocka_unit_test(fork_bomb_is_contained),
     };
