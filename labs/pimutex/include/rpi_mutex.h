@@ -6,7 +6,8 @@
  * The word follows the kernel's PI-futex protocol (futex(2)):
  *     0                       free
  *     TID                     owned by thread TID, nobody waits
- *     TID | FUTEX_WAITERS     owned, and the kernel has waiters queued
+ *     TID | FUTEX_WAITERS     owned, and the kernel has (or may have) waiters: the
+ *                             owner's unlock must go through FUTEX_UNLOCK_PI
  * Lock: fast path CAS 0 -> gettid(); slow path FUTEX_LOCK_PI, which queues
  * the caller and lends its priority to the owner (the kernel walks the
  * chain). Unlock: fast path CAS gettid() -> 0; when that fails because

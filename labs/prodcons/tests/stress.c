@@ -1,0 +1,488 @@
+/*
+ * stress.c - P producers and C consumers move P x N items through a bbuf of
+ * capacity K, and every promise of the contract is checked afterwards:
+ *
+ *   - every item is delivered exactly once (none lost, none doubled, none
+ *     invented), NULL included (producer 0's first item is NULL);
+ *   - each consumer sees each producer's items in the order they were put;
+ *   - bbuf_count never exceeds K (an observer thread samples it);
+ *   - puts succeed while the buffer is open; after bbuf_close every get
+ *     ends with EPIPE;
+ *   - no hang: a watchdog that sees no progress for a few seconds prints
+ *     who is stuck where, with every thread's backtrace (gdb), and fails.
+ *
+ * Usage: stress [-p P] [-c C] [-k K] [-n N] [-s SEED] [-w SECONDS] [-q]
+ *   -s SEED  re-run under the perturbation shim (libperturb.so, next to this
+ *            program) with that seed;  -q  pace the observer (valgrind).
+ * Exit status 0 when every check passed, 1 otherwise.
+ */
+#define _GNU_SOURCE /* gettid, RTLD_NEXT, RTLD_DEFAULT */
+#include "bbuf.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <semaphore.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_THREADS 64
+
+struct opts {
+    long producers, consumers, capacity, items;
+    long stall_seconds;
+    const char *seed;
+    int pace;
+};
+
+/* One producer or consumer. `lock` protects `done_count`, the progress the
+ * watchdog reads; the rest is read by main after the join. */
+struct worker {
+    pthread_t thread;
+    int id;
+    pthread_mutex_t lock;
+    long done_count; /* items put or got so far */
+    int finished;    /* the thread's loop ended */
+    int err;         /* errno of a failed put, or of the get that ended the loop */
+    uintptr_t *got;  /* consumer: items in the order got */
+};
+
+/* True under valgrind, which preloads its vgpreload_*.so into the program. */
+static int under_valgrind(void)
+{
+    const char *p = getenv("LD_PRELOAD");
+
+    return p != NULL && strstr(p, "vgpreload") != NULL;
+}
+
+static struct opts opt = {4, 4, 4, 2000, 3, NULL, 0};
+static bbuf_t *buf;
+static struct worker producer[MAX_THREADS], consumer[MAX_THREADS];
+static sem_t observer_stop, watchdog_stop;
+static size_t max_count_seen;
+static const char *volatile phase = "producing";
+
+/* Item number seq of producer p; producer 0's item 0 is NULL. */
+static void *make_item(long p, long seq)
+{
+    return (void *)(((uintptr_t)p << 32) | (uintptr_t)seq);
+}
+
+static void progress(struct worker *w, int finished, int err)
+{
+    pthread_mutex_lock(&w->lock);
+    if (finished) {
+        w->finished = 1;
+        w->err = err;
+    } else {
+        w->done_count++;
+    }
+    pthread_mutex_unlock(&w->lock);
+}
+
+static void *producer_main(void *arg)
+{
+    struct worker *w = arg;
+
+    for (long seq = 0; seq < opt.items; seq++) {
+        if (bbuf_put(buf, make_item(w->id, seq)) != 0) {
+            progress(w, 1, errno);
+            return NULL;
+        }
+        progress(w, 0, 0);
+    }
+    progress(w, 1, 0);
+    return NULL;
+}
+
+static void *consumer_main(void *arg)
+{
+    struct worker *w = arg;
+    long limit = opt.producers * opt.items;
+    void *item;
+
+    for (;;) {
+        if (bbuf_get(buf, &item) != 0) {
+            progress(w, 1, errno);
+            return NULL;
+        }
+        if (w->done_count >= limit) { /* more items than were ever put */
+            progress(w, 1, -1);
+            return NULL;
+        }
+        w->got[w->done_count] = (uintptr_t)item;
+        progress(w, 0, 0);
+    }
+}
+
+/* Samples bbuf_count until told to stop; keeps the largest value. */
+static void *observer_main(void *arg)
+{
+    struct timespec pause = {0, 1000000};
+
+    (void)arg;
+    while (sem_trywait(&observer_stop) != 0) {
+        size_t n = bbuf_count(buf);
+        if (n > max_count_seen)
+            max_count_seen = n;
+        if (opt.pace)
+            nanosleep(&pause, NULL);
+        else
+            sched_yield();
+    }
+    return NULL;
+}
+
+static long read_progress(struct worker *w, int *finished)
+{
+    long n;
+
+    pthread_mutex_lock(&w->lock);
+    n = w->done_count;
+    *finished = w->finished;
+    pthread_mutex_unlock(&w->lock);
+    return n;
+}
+
+/* Prints each thread's kernel state and wait channel (/proc/self/task). */
+static void print_thread_states(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *e;
+
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        char path[300], stat[512] = "", wchan[64] = "?";
+        const char *state;
+        FILE *f;
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "/proc/self/task/%s/stat", e->d_name);
+        if ((f = fopen(path, "r")) != NULL) {
+            stat[fread(stat, 1, sizeof(stat) - 1, f)] = '\0';
+            fclose(f);
+        }
+        snprintf(path, sizeof(path), "/proc/self/task/%s/wchan", e->d_name);
+        if ((f = fopen(path, "r")) != NULL) {
+            wchan[fread(wchan, 1, sizeof(wchan) - 1, f)] = '\0';
+            fclose(f);
+        }
+        state = strrchr(stat, ')');
+        fprintf(stderr, "  thread %s: state %c, kernel wait channel %s%s\n", e->d_name,
+                state != NULL && state[1] != '\0' ? state[2] : '?', wchan,
+                atoi(e->d_name) == (int)gettid() ? " (the watchdog)" : "");
+    }
+    if (d != NULL)
+        closedir(d);
+}
+
+/* Prints every thread's backtrace with gdb, if gdb can attach. */
+static void print_backtraces(void)
+{
+    char pid[32];
+    pid_t child;
+
+    if (under_valgrind()) {
+        fprintf(stderr, "(under valgrind: no gdb backtrace)\n");
+        return;
+    }
+    snprintf(pid, sizeof(pid), "%d", (int)getpid());
+    fflush(stderr);
+    child = fork();
+    if (child == 0) {
+        dup2(2, 1);
+        execlp("gdb", "gdb", "-batch", "-nx", "-p", pid, "-ex", "thread apply all bt", (char *)0);
+        fprintf(stderr, "(gdb not found: no backtrace)\n");
+        _exit(127);
+    }
+    if (child > 0)
+        waitpid(child, NULL, 0);
+}
+
+/* The watchdog's report on a hang, then exit 1. */
+static void report_stall(void)
+{
+    int finished;
+    long total = 0;
+
+    fprintf(stderr, "HANG: no item moved for %ld s (phase: %s)\n", opt.stall_seconds, phase);
+    for (long i = 0; i < opt.producers; i++) {
+        long n = read_progress(&producer[i], &finished);
+        if (!finished)
+            fprintf(stderr, "  producer %ld: put %ld of %ld, still inside bbuf_put\n", i, n,
+                    opt.items);
+    }
+    for (long i = 0; i < opt.consumers; i++) {
+        long n = read_progress(&consumer[i], &finished);
+        total += n;
+        if (!finished)
+            fprintf(stderr, "  consumer %ld: got %ld, still inside bbuf_get\n", i, n);
+    }
+    fprintf(stderr, "  items got so far: %ld of %ld\n", total, opt.producers * opt.items);
+    print_thread_states();
+    print_backtraces();
+    _exit(1);
+}
+
+static struct timespec realtime_in_ms(long ms)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += ms * 1000000L;
+    ts.tv_sec += ts.tv_nsec / 1000000000L;
+    ts.tv_nsec %= 1000000000L;
+    return ts;
+}
+
+/* Every 100 ms, sums the progress of all workers; reports a stall. */
+static void *watchdog_main(void *arg)
+{
+    long last = -1, still = 0;
+    int finished;
+
+    (void)arg;
+    for (;;) {
+        struct timespec deadline = realtime_in_ms(100);
+        long now = 0;
+        if (sem_timedwait(&watchdog_stop, &deadline) == 0)
+            return NULL;
+        for (long i = 0; i < opt.producers; i++)
+            now += read_progress(&producer[i], &finished) + finished;
+        for (long i = 0; i < opt.consumers; i++)
+            now += read_progress(&consumer[i], &finished) + finished;
+        still = (now == last) ? still + 1 : 0;
+        last = now;
+        if (still >= opt.stall_seconds * 10)
+            report_stall();
+    }
+}
+
+static void start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    int err = pthread_create(t, NULL, fn, arg);
+
+    if (err != 0) {
+        fprintf(stderr, "stress: pthread_create: %s\n", strerror(err));
+        exit(2);
+    }
+}
+
+/* Checks what the consumers got; prints the first problems. Returns the
+ * number of problems. */
+static long check_delivery(void)
+{
+    long P = opt.producers, N = opt.items, problems = 0;
+    unsigned char *seen = calloc((size_t)(P * N), 1);
+    long *last = malloc(sizeof(long) * (size_t)P);
+
+    if (seen == NULL || last == NULL) {
+        perror("stress: calloc");
+        exit(2);
+    }
+    for (long c = 0; c < opt.consumers; c++) {
+        for (long p = 0; p < P; p++)
+            last[p] = -1;
+        for (long i = 0; i < consumer[c].done_count; i++) {
+            uintptr_t v = consumer[c].got[i];
+            long p = (long)(v >> 32), seq = (long)(v & 0xffffffffu);
+            if (p >= P || seq >= N) {
+                if (problems++ < 5)
+                    fprintf(stderr, "consumer %ld got %p, an item no producer put\n", c, (void *)v);
+                continue;
+            }
+            if (seq <= last[p] && problems++ < 5)
+                fprintf(stderr,
+                        "consumer %ld got producer %ld's item #%ld after its item #%ld: "
+                        "expected FIFO order\n",
+                        c, p, seq, last[p]);
+            last[p] = seq;
+            if (seen[p * N + seq] < 255)
+                seen[p * N + seq]++;
+        }
+    }
+    for (long i = 0; i < P * N; i++) {
+        if (seen[i] != 1 && problems++ < 5)
+            fprintf(stderr, "producer %ld's item #%ld: expected delivered once, actual %d times\n",
+                    i / N, i % N, seen[i]);
+    }
+    free(seen);
+    free(last);
+    return problems;
+}
+
+/* Checks how each thread ended. Returns the number of problems. */
+static long check_endings(void)
+{
+    long problems = 0;
+
+    for (long i = 0; i < opt.producers; i++) {
+        if (producer[i].err != 0 && problems++ < 5)
+            fprintf(stderr,
+                    "producer %ld: bbuf_put on an open buffer: expected 0, actual -1 (%s)\n", i,
+                    strerror(producer[i].err));
+    }
+    for (long i = 0; i < opt.consumers; i++) {
+        int err = consumer[i].err;
+        if (err == -1 && problems++ < 5)
+            fprintf(stderr, "consumer %ld: got more items than were put\n", i);
+        else if (err != EPIPE && err != -1 && problems++ < 5)
+            fprintf(stderr, "consumer %ld: bbuf_get after close: expected EPIPE, actual %s\n", i,
+                    strerror(err));
+    }
+    if (max_count_seen > (size_t)opt.capacity && problems++ < 5)
+        fprintf(stderr, "bbuf_count: expected at most %ld (the capacity), actual %zu\n",
+                opt.capacity, max_count_seen);
+    return problems;
+}
+
+static long number(const char *s, long lo, long hi)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
+        fprintf(stderr, "stress: bad number '%s' (expected %ld..%ld)\n", s, lo, hi);
+        exit(2);
+    }
+    return v;
+}
+
+static void parse(int argc, char **argv)
+{
+    int c;
+
+    while ((c = getopt(argc, argv, "p:c:k:n:s:w:q")) != -1) {
+        switch (c) {
+        case 'p':
+            opt.producers = number(optarg, 1, MAX_THREADS);
+            break;
+        case 'c':
+            opt.consumers = number(optarg, 1, MAX_THREADS);
+            break;
+        case 'k':
+            opt.capacity = number(optarg, 1, 1 << 20);
+            break;
+        case 'n':
+            opt.items = number(optarg, 1, 1 << 20);
+            break;
+        case 's':
+            opt.seed = optarg;
+            break;
+        case 'w':
+            opt.stall_seconds = number(optarg, 1, 600);
+            break;
+        case 'q':
+            opt.pace = 1;
+            break;
+        default:
+            fprintf(stderr, "usage: stress [-p P] [-c C] [-k K] [-n N] [-s SEED] [-w S] [-q]\n");
+            exit(2);
+        }
+    }
+}
+
+/* With -s, runs this program again with the shim preloaded. */
+static void preload_shim(char **argv)
+{
+    char exe[PATH_MAX], shim[PATH_MAX + 32];
+    ssize_t n;
+
+    if (opt.seed == NULL || getenv("PRODCONS_PERTURB_SEED") != NULL)
+        return;
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0) {
+        perror("stress: readlink /proc/self/exe");
+        exit(2);
+    }
+    exe[n] = '\0';
+    *strrchr(exe, '/') = '\0';
+    snprintf(shim, sizeof(shim), "%s/libperturb.so", exe);
+    setenv("LD_PRELOAD", shim, 1);
+    setenv("PRODCONS_PERTURB_SEED", opt.seed, 1);
+    execv("/proc/self/exe", argv);
+    perror("stress: execv");
+    exit(2);
+}
+
+/* The shim's call counter, or -1 when the shim is not loaded. */
+static long shim_calls(void)
+{
+    unsigned long (*calls)(void) = (unsigned long (*)(void))dlsym(RTLD_DEFAULT, "perturb_calls");
+
+    return calls != NULL ? (long)calls() : -1;
+}
+
+int main(int argc, char **argv)
+{
+    pthread_t observer, watchdog;
+    long problems;
+
+    parse(argc, argv);
+    preload_shim(argv);
+    if (opt.seed != NULL && shim_calls() < 0) {
+        fprintf(stderr, "stress: the perturbation shim libperturb.so is not loaded\n");
+        return 2;
+    }
+    if (under_valgrind() && opt.stall_seconds < 20)
+        opt.stall_seconds = 20;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    buf = bbuf_create((size_t)opt.capacity);
+    if (buf == NULL) {
+        fprintf(stderr, "bbuf_create(%ld): expected a buffer, actual NULL (%s)\n", opt.capacity,
+                strerror(errno));
+        return 1;
+    }
+    sem_init(&observer_stop, 0, 0);
+    sem_init(&watchdog_stop, 0, 0);
+    for (long i = 0; i < opt.consumers; i++) {
+        consumer[i].id = (int)i;
+        pthread_mutex_init(&consumer[i].lock, NULL);
+        consumer[i].got = malloc(sizeof(uintptr_t) * (size_t)(opt.producers * opt.items));
+        if (consumer[i].got == NULL) {
+            perror("stress: malloc");
+            return 2;
+        }
+    }
+    for (long i = 0; i < opt.producers; i++) {
+        producer[i].id = (int)i;
+        pthread_mutex_init(&producer[i].lock, NULL);
+    }
+    start(&watchdog, watchdog_main, NULL);
+    for (long i = 0; i < opt.consumers; i++)
+        start(&consumer[i].thread, consumer_main, &consumer[i]);
+    start(&observer, observer_main, NULL);
+    for (long i = 0; i < opt.producers; i++)
+        start(&producer[i].thread, producer_main, &producer[i]);
+    for (long i = 0; i < opt.producers; i++)
+        pthread_join(producer[i].thread, NULL);
+    sem_post(&observer_stop);
+    pthread_join(observer, NULL);
+    phase = "closed, consumers draining";
+    bbuf_close(buf);
+    for (long i = 0; i < opt.consumers; i++)
+        pthread_join(consumer[i].thread, NULL);
+    sem_post(&watchdog_stop);
+    pthread_join(watchdog, NULL);
+
+    problems = check_endings() + check_delivery();
+    printf("%ld producers x %ld consumers, capacity %ld, %ld items each: %s", opt.producers,
+           opt.consumers, opt.capacity, opt.items, problems == 0 ? "ok" : "FAILED");
+    printf(" (largest bbuf_count seen: %zu", max_count_seen);
+    if (opt.seed != NULL)
+        printf("; perturbation seed %s, %ld calls perturbed", opt.seed, shim_calls());
+    printf(")\n");
+    bbuf_destroy(buf);
+    for (long i = 0; i < opt.consumers; i++)
+        free(consumer[i].got);
+    return problems == 0 ? 0 : 1;
+}

@@ -1,0 +1,281 @@
+/*
+ * test_tpool.c - unit tests of the thread pool (include/tpool.h): every
+ * task runs exactly once, never more than nthreads workers, submit blocks
+ * on a full queue and fails with EPIPE once shutdown began, shutdown runs
+ * everything still queued.
+ *
+ * Tasks that must stay running wait on `gate`, a semaphore the test posts.
+ * Worker threads are counted in /proc/self/task while tasks are held there.
+ */
+#include "oslabs_test.h"
+
+#include "probe.h"
+#include "tpool.h"
+
+#include <errno.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PROMPT_MS 1000
+#define BLOCK_MS  2000
+#define WAIT_MS   500
+#define MAX_TASKS 4096
+
+static atomic_int runs[MAX_TASKS]; /* times task i ran */
+static atomic_int running;         /* gated tasks running now */
+static atomic_int most_running;    /* the largest value of running */
+static sem_t gate;                 /* gated tasks wait here */
+static struct call calls[2];
+
+static void count_run(void *arg)
+{
+    atomic_fetch_add(&runs[(atomic_int *)arg - runs], 1);
+}
+
+/* A task that holds its worker until the test posts the gate. */
+static void gated_run(void *arg)
+{
+    int now = atomic_fetch_add(&running, 1) + 1;
+    int most = atomic_load(&most_running);
+
+    while (now > most && !atomic_compare_exchange_weak(&most_running, &most, now))
+        ;
+    while (sem_wait(&gate) != 0)
+        ;
+    atomic_fetch_sub(&running, 1);
+    count_run(arg);
+}
+
+static void reset(void)
+{
+    for (int i = 0; i < MAX_TASKS; i++)
+        atomic_store(&runs[i], 0);
+    atomic_store(&running, 0);
+    atomic_store(&most_running, 0);
+    sem_init(&gate, 0, 0);
+}
+
+static tpool_t *create(size_t n, size_t q)
+{
+    tpool_t *p;
+
+    reset();
+    p = tpool_create(n, q);
+    if (p == NULL)
+        fail_msg("tpool_create(%zu, %zu): expected a pool, actual NULL (%s)", n, q,
+                 strerror(errno));
+    return p;
+}
+
+static void submit(tpool_t *p, void (*fn)(void *), int i)
+{
+    if (tpool_submit(p, fn, &runs[i]) != 0)
+        fail_msg("tpool_submit of task %d: expected 0, actual -1 (%s)", i, strerror(errno));
+}
+
+/* Waits up to BLOCK_MS for `running` to reach want. */
+static void wait_running(int want)
+{
+    double end = now_ms() + BLOCK_MS;
+
+    while (atomic_load(&running) < want && now_ms() < end)
+        sleep_ms(1);
+    if (atomic_load(&running) != want)
+        fail_msg("tasks running at once: expected %d, actual %d", want, atomic_load(&running));
+}
+
+/* Requires tasks 0..n-1 to have run exactly once each. */
+static void must_have_run_once(int n, const char *when)
+{
+    for (int i = 0; i < n; i++) {
+        int r = atomic_load(&runs[i]);
+        if (r != 1)
+            fail_msg("task %d of %d %s: expected to have run once, actual %d times", i, n, when, r);
+    }
+}
+
+static int do_submit(struct call *c)
+{
+    return tpool_submit(c->obj, count_run, c->item);
+}
+
+static int do_shutdown(struct call *c)
+{
+    tpool_shutdown(c->obj);
+    return 0;
+}
+
+static struct call *start(int i, call_fn fn, tpool_t *p, void *item)
+{
+    calls[i].fn = fn;
+    calls[i].obj = p;
+    calls[i].item = item;
+    call_start(&calls[i]);
+    return &calls[i];
+}
+
+/* Waits until c sleeps inside its call (or WAIT_MS passed), and fails if
+ * the call returned meanwhile. */
+static void must_wait(struct call *c, const char *what)
+{
+    call_wait_blocked(c, WAIT_MS);
+    if (atomic_load(&c->done))
+        fail_msg("%s: expected it to wait, actual: returned", what);
+}
+
+static void must_return(struct call *c, int ms, const char *what)
+{
+    if (!call_wait(c, ms))
+        fail_msg("%s: expected it to return within %d ms, actual: still blocked", what, ms);
+    call_join(c);
+}
+
+/* tpool-create-einval: zero threads or a zero queue is refused with
+ * EINVAL; 1 x 1 works. */
+static void tpool_create_einval(void **state)
+{
+    static const size_t bad[][2] = {{0, 4}, {4, 0}, {0, 0}};
+
+    (void)state;
+    for (size_t i = 0; i < 3; i++) {
+        errno = 0;
+        tpool_t *p = tpool_create(bad[i][0], bad[i][1]);
+        if (p != NULL || errno != EINVAL)
+            fail_msg("tpool_create(%zu, %zu): expected NULL errno EINVAL, actual %p errno %s",
+                     bad[i][0], bad[i][1], (void *)p, strerror(errno));
+    }
+    tpool_t *p = create(1, 1);
+    submit(p, count_run, 0);
+    tpool_shutdown(p);
+    must_have_run_once(1, "after tpool_shutdown");
+}
+
+/* tpool-runs-each-task-once: 4000 tasks through 4 workers and a queue of
+ * 8 each run exactly once, with their own argument, before shutdown
+ * returns. */
+static void tpool_runs_each_task_once(void **state)
+{
+    tpool_t *p = create(4, 8);
+
+    (void)state;
+    for (int i = 0; i < MAX_TASKS - 96; i++)
+        submit(p, count_run, i);
+    tpool_shutdown(p);
+    must_have_run_once(MAX_TASKS - 96, "after tpool_shutdown returned");
+}
+
+/* tpool-never-more-than-n-workers: with 8 tasks that hold their worker, a
+ * pool of 3 runs exactly 3 at once and the process never has more than 3
+ * threads besides the test's own. */
+static void tpool_never_more_than_n_workers(void **state)
+{
+    int base = count_threads();
+    int most = 0;
+    tpool_t *p = create(3, 16);
+
+    (void)state;
+    for (int i = 0; i < 8; i++)
+        submit(p, gated_run, i);
+    wait_running(3);
+    for (int i = 0; i < 100; i++) {
+        int n = count_threads();
+        most = n > most ? n : most;
+        sleep_ms(2);
+    }
+    if (most - base > 3)
+        fail_msg("threads of a pool of 3 (counted in /proc/self/task): expected at most 3, "
+                 "actual %d",
+                 most - base);
+    if (atomic_load(&most_running) != 3)
+        fail_msg("gated tasks running at once in a pool of 3: expected 3, actual %d",
+                 atomic_load(&most_running));
+    for (int i = 0; i < 8; i++)
+        sem_post(&gate);
+    tpool_shutdown(p);
+    must_have_run_once(8, "after tpool_shutdown returned");
+    if (atomic_load(&most_running) != 3)
+        fail_msg("gated tasks running at once in a pool of 3: expected 3, actual %d",
+                 atomic_load(&most_running));
+}
+
+/* tpool-submit-blocks-while-full: with the only worker held and the queue
+ * of 2 full, submit waits asleep until the worker takes a task. */
+static void tpool_submit_blocks_while_full(void **state)
+{
+    tpool_t *p = create(1, 2);
+
+    (void)state;
+    submit(p, gated_run, 0);
+    wait_running(1);
+    submit(p, count_run, 1);
+    submit(p, count_run, 2);
+    struct call *c = start(0, do_submit, p, &runs[3]);
+    must_wait(c, "tpool_submit on a full queue");
+    sem_post(&gate);
+    must_return(c, PROMPT_MS, "tpool_submit after the worker freed a queue slot");
+    if (c->rc != 0)
+        fail_msg("tpool_submit after the worker freed a queue slot: expected 0, actual %d (%s)",
+                 c->rc, strerror(c->err));
+    tpool_shutdown(p);
+    must_have_run_once(4, "after tpool_shutdown returned");
+}
+
+/* tpool-submit-after-shutdown-epipe: once shutdown began (it waits for a
+ * running task), submit fails with EPIPE and its task never runs. */
+static void tpool_submit_after_shutdown_epipe(void **state)
+{
+    tpool_t *p = create(1, 4);
+
+    (void)state;
+    submit(p, gated_run, 0);
+    wait_running(1);
+    struct call *down = start(0, do_shutdown, p, NULL);
+    must_wait(down, "tpool_shutdown with a task still running");
+    struct call *c = start(1, do_submit, p, &runs[1]);
+    must_return(c, PROMPT_MS, "tpool_submit during tpool_shutdown");
+    if (c->rc != -1 || c->err != EPIPE)
+        fail_msg("tpool_submit after tpool_shutdown began: expected -1 errno EPIPE, actual %d "
+                 "(%s)",
+                 c->rc, c->rc == -1 ? strerror(c->err) : "no error");
+    sem_post(&gate);
+    must_return(down, PROMPT_MS, "tpool_shutdown after its last task ended");
+    must_have_run_once(1, "after tpool_shutdown returned");
+    if (atomic_load(&runs[1]) != 0)
+        fail_msg("task refused with EPIPE: expected to never run, actual ran %d times",
+                 atomic_load(&runs[1]));
+}
+
+/* tpool-shutdown-runs-full-queue: shutdown with the worker held and the
+ * queue full runs every queued task before it returns. */
+static void tpool_shutdown_runs_full_queue(void **state)
+{
+    tpool_t *p = create(1, 4);
+
+    (void)state;
+    submit(p, gated_run, 0);
+    wait_running(1);
+    for (int i = 1; i <= 4; i++)
+        submit(p, count_run, i);
+    struct call *down = start(0, do_shutdown, p, NULL);
+    must_wait(down, "tpool_shutdown with a full queue");
+    sem_post(&gate);
+    must_return(down, PROMPT_MS, "tpool_shutdown once its worker was free");
+    must_have_run_once(5, "queued before tpool_shutdown, when it returned");
+}
+
+#define TEST(name, fn)                                                                             \
+    {                                                                                              \
+        name, fn, NULL, NULL, NULL                                                                 \
+    }
+
+static const struct CMUnitTest tests[] = {
+    TEST("tpool-create-einval", tpool_create_einval),
+    TEST("tpool-runs-each-task-once", tpool_runs_each_task_once),
+    TEST("tpool-never-more-than-n-workers", tpool_never_more_than_n_workers),
+    TEST("tpool-submit-blocks-while-full", tpool_submit_blocks_while_full),
+    TEST("tpool-submit-after-shutdown-epipe", tpool_submit_after_shutdown_epipe),
+    TEST("tpool-shutdown-runs-full-queue", tpool_shutdown_runs_full_queue),
+};
+
+OSLABS_TEST_MAIN(tests)

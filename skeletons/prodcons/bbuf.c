@@ -1,0 +1,131 @@
+/*
+ * bbuf.c - a bounded buffer of pointers built on two counting semaphores
+ * and a ring protected by a mutex. YOUR WORK GOES HERE.
+ *
+ * The contract is in include/bbuf.h and the handout (README.md). In short:
+ *   - a put waits for a free slot (sem_wait on a "slots" semaphore), stores
+ *     the item under the mutex, then announces it (sem_post on "items");
+ *     a get does the opposite;
+ *   - never wait on a semaphore while holding the mutex;
+ *   - bbuf_close must wake EVERY thread asleep in a put or a get, however
+ *     many there are; after it, EPIPE wins over EAGAIN, ETIMEDOUT and
+ *     blocking.
+ *
+ * Every function below compiles and fails at once (ENOSYS), so the tests
+ * run, and fail, from day one. Replace each body; keep the signatures.
+ */
+#include "bbuf.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+/*
+ * A suggested layout: copy it out of this comment and adapt it. Write on
+ * each field which lock protects it.
+ *
+ *  struct bbuf {
+ *      sem_t slots;          // free slots
+ *      sem_t items;          // held items
+ *      pthread_mutex_t lock; // protects everything below
+ *      void **ring;          // capacity slots; items in [head, head + count)
+ *      size_t capacity;
+ *      size_t head;          // index of the oldest item
+ *      size_t count;         // items held
+ *      bool closed;
+ *  };
+ */
+
+/*
+ * Helpers we provide.
+ */
+
+/* Sets errno to err and returns -1. */
+static inline int fail(int err)
+{
+    errno = err;
+    return -1;
+}
+
+/*
+ * Functions you implement.
+ */
+
+/* bbuf_create - a new, open, empty buffer of capacity slots.
+ * NULL with errno EINVAL if capacity is 0, ENOMEM if out of memory. */
+bbuf_t *bbuf_create(size_t capacity)
+{
+    (void)capacity;
+    errno = ENOSYS;
+    return NULL;
+}
+
+/* bbuf_destroy - frees b. No thread may still use b. NULL is a no-op. */
+void bbuf_destroy(bbuf_t *b)
+{
+    (void)b;
+}
+
+/* bbuf_put - appends item, sleeping while b is full.
+ * 0, or -1 with errno EPIPE once b is closed. */
+int bbuf_put(bbuf_t *b, void *item)
+{
+    (void)b;
+    (void)item;
+    return fail(ENOSYS);
+}
+
+/* bbuf_get - removes the oldest item into *item, sleeping while b is empty.
+ * 0, or -1 with errno EPIPE once b is closed and empty. */
+int bbuf_get(bbuf_t *b, void **item)
+{
+    (void)b;
+    (void)item;
+    return fail(ENOSYS);
+}
+
+/* bbuf_try_put - bbuf_put that never sleeps.
+ * -1 with errno EPIPE if b is closed, else EAGAIN if it is full. */
+int bbuf_try_put(bbuf_t *b, void *item)
+{
+    (void)b;
+    (void)item;
+    return fail(ENOSYS);
+}
+
+/* bbuf_try_get - bbuf_get that never sleeps.
+ * -1 with errno EPIPE if b is closed and empty, else EAGAIN if it is empty. */
+int bbuf_try_get(bbuf_t *b, void **item)
+{
+    (void)b;
+    (void)item;
+    return fail(ENOSYS);
+}
+
+/* bbuf_timed_get - bbuf_get that gives up at abstime (CLOCK_REALTIME):
+ * -1 with errno ETIMEDOUT then; EPIPE if b is closed and empty, even past
+ * the deadline. */
+int bbuf_timed_get(bbuf_t *b, void **item, const struct timespec *abstime)
+{
+    (void)b;
+    (void)item;
+    (void)abstime;
+    return fail(ENOSYS);
+}
+
+/* bbuf_close - refuses further puts and wakes every sleeping thread.
+ * Closing a closed buffer does nothing. */
+void bbuf_close(bbuf_t *b)
+{
+    (void)b;
+}
+
+/* bbuf_count - the number of items b holds now. Safe to call from any
+ * thread at any time. */
+size_t bbuf_count(bbuf_t *b)
+{
+    (void)b;
+    return 0;
+}
