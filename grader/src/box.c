@@ -610,6 +610,15 @@ static bool try_namespaces(int flags)
     return ok;
 }
 
+void box_hide_paths(const struct strv *paths)
+{
+    sv_free(&env_state.hidden);
+    sv_init(&env_state.hidden);
+    for (size_t i = 0; i < paths->n; i++)
+        if (is_dir(paths->v[i]))
+            sv_push(&env_state.hidden, paths->v[i]);
+}
+
 /* "pid+net+mount+ipc namespaces", from the flags in use. */
 static void describe_layer(void)
 {

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include "util.h"
 
 #define BOX_OUTPUT_CAP (64 * 1024)
 /*
@@ -86,12 +87,20 @@ struct box_result {
 
 /* What the machine allows; filled by box_setup(). */
 struct box_env {
-    bool root;       /* the grader is root: uids can be changed */
-    int ns_flags;    /* CLONE_NEW* used for untrusted boxes; 0 when none work */
-    bool userns;     /* ns_flags includes CLONE_NEWUSER */
-    uid_t uid_base;  /* the build's uid; slot k runs as uid_base + 1 + k */
-    char layer[128]; /* a description for reports */
+    bool root;          /* the grader is root: uids can be changed */
+    int ns_flags;       /* CLONE_NEW* used for untrusted boxes; 0 when none work */
+    bool userns;        /* ns_flags includes CLONE_NEWUSER */
+    uid_t uid_base;     /* the build's uid; slot k runs as uid_base + 1 + k */
+    char layer[128];    /* a description for reports */
+    struct strv hidden; /* directories covered in every untrusted box */
 };
+
+/*
+ * Directories that untrusted boxes must not see (the kit's solutions and
+ * mutants, hidden-test sources, other submissions): with a mount namespace
+ * each is covered by an empty read-only tmpfs. Call before box_setup().
+ */
+void box_hide_paths(const struct strv *paths);
 
 /* Probes the namespaces once; call before any box. */
 void box_setup(void);

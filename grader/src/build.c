@@ -69,7 +69,7 @@ static char *first_errors(const char *log)
 }
 
 static void run_make(const char *dir, const char *target, int jobs, double timeout,
-                     const char *home, struct box_result *r)
+                     const char *home, const char *workroot, struct box_result *r)
 {
     struct strv argv, env;
     struct box_spec spec;
@@ -92,6 +92,7 @@ static void run_make(const char *dir, const char *target, int jobs, double timeo
     spec.timeout = timeout;
     spec.untrusted = true;
     spec.uid = spec.gid = box_env()->uid_base;
+    spec.keep_path = workroot;
     spec.lim.cpu_s = timeout;
     spec.lim.as_mb = 4096;
     spec.lim.nproc = 512;
@@ -111,11 +112,11 @@ void build_lab(const struct lab *lab, struct stage *st, int jobs, struct build_r
     double t0 = now_seconds();
 
     memset(res, 0, sizeof(*res));
-    run_make(st->labdir, lab->build_target, jobs, lab->build_timeout, home, &r);
+    run_make(st->labdir, lab->build_target, jobs, lab->build_timeout, home, st->root, &r);
     if (r.end == BOX_EXITED && r.code == 0 && is_regular(hidden_mk)) {
         char *dir = xasprintf("%s/hidden", st->labdir);
         struct box_result h;
-        run_make(dir, NULL, jobs, lab->build_timeout, home, &h);
+        run_make(dir, NULL, jobs, lab->build_timeout, home, st->root, &h);
         free(dir);
         box_result_free(&r);
         r = h;

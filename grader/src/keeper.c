@@ -137,10 +137,20 @@ static void private_tmp(const char *keep)
     if (strncmp(keep, "/tmp/", 5) == 0) {
         make_dirs(keep);
         snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
-        if (mount(src, keep, NULL, MS_BIND | MS_REC, NULL) < 0)
+        if (mount(src, keep, "none", MS_BIND | MS_REC, NULL) < 0)
             umount2("/tmp", MNT_DETACH);
     }
     close(fd);
+}
+
+/* Covers each directory the box must not read with an empty, read-only tmpfs. */
+static void hide_paths(void)
+{
+    const struct strv *h = &box_env()->hidden;
+
+    for (size_t i = 0; i < h->n; i++)
+        mount("tmpfs", h->v[i], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              "size=4k,mode=0555");
 }
 
 /* Namespaces were created by clone(); give them a /proc, a /dev/shm and a /tmp of their own. */
@@ -156,6 +166,7 @@ static void setup_namespaces(int ns_flags, uid_t uid, gid_t gid, const char *kee
             fail_setup(status_fd, "mount /proc");
         /* a private /dev/shm: POSIX semaphores and shm of parallel tests must not meet */
         mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777");
+        hide_paths();
         if (keep != NULL)
             private_tmp(keep);
     }

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <glob.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -261,6 +262,22 @@ static void write_reports(struct report *rep, const struct options *o, int *rc)
     fflush(stdout);
 }
 
+/*
+ * The expected transcripts of hidden tests are read by the grader alone:
+ * owned by the build's uid, mode 0600, the tests' uids cannot read them.
+ */
+static void protect_hidden_transcripts(const struct lab *lab, const struct stage *st)
+{
+    for (size_t i = 0; i < lab->ntests; i++) {
+        const struct test *t = &lab->tests[i];
+        if (t->from_hidden && t->expect != NULL && t->expect[0] != '/') {
+            char *p = xasprintf("%s/%s", st->labdir, t->expect);
+            chmod(p, 0600);
+            free(p);
+        }
+    }
+}
+
 /* Stages, builds and runs; fills rep. Returns 0, or 1 on a setup error. */
 static int grade(const char *kit, const struct options *o, struct lab *lab, struct report *rep,
                  struct stage *st, struct build_result *build, struct strbuf *problems)
@@ -286,8 +303,10 @@ static int grade(const char *kit, const struct options *o, struct lab *lab, stru
         rep->setup_problem = problems->buf;
         results_not_run(rep->res, rep->n, "not run: the submission is missing files");
     } else {
-        if (box_env()->root)
+        if (box_env()->root) {
             stage_handover(st, box_env()->uid_base, box_env()->uid_base);
+            protect_hidden_transcripts(lab, st);
+        }
         build_lab(lab, st, o->jobs, build);
         rep->build = build;
         if (build->ok)
@@ -298,6 +317,36 @@ static int grade(const char *kit, const struct options *o, struct lab *lab, stru
     free(sub);
     sb_free(&err);
     return rc;
+}
+
+/*
+ * What student code must not read: the kit's solutions, mutants and
+ * history, every lab's hidden tests and the hidden tree given with --hidden.
+ */
+static void hide_secrets(const char *kit, const struct options *o)
+{
+    static const char *const dirs[] = {"solutions", "tests", ".git"};
+    struct strv paths;
+    glob_t g;
+
+    sv_init(&paths);
+    for (size_t i = 0; i < ARRAY_LEN(dirs); i++)
+        sv_pushf(&paths, "%s/%s", kit, dirs[i]);
+    char *pattern = xasprintf("%s/labs/*/hidden", kit);
+    if (glob(pattern, GLOB_NOSORT, NULL, &g) == 0) {
+        for (size_t i = 0; i < g.gl_pathc; i++)
+            sv_push(&paths, g.gl_pathv[i]);
+        globfree(&g);
+    }
+    free(pattern);
+    if (o->hidden != NULL) {
+        char *h = absolute_path(o->hidden);
+        if (h != NULL)
+            sv_push(&paths, h);
+        free(h);
+    }
+    box_hide_paths(&paths);
+    sv_free(&paths);
 }
 
 static int cmd_run(const char *kit, struct options *o)
@@ -320,6 +369,7 @@ static int cmd_run(const char *kit, struct options *o)
         manifest_free(&lab);
         return EXIT_USAGE;
     }
+    hide_secrets(kit, o);
     box_setup();
     rep.lab = &lab;
     rep.lab_arg = o->lab_arg;

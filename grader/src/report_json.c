@@ -7,6 +7,9 @@
 #include "fsutil.h"
 
 #include <cjson/cJSON.h>
+#include <sched.h>
+
+#include "box.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +101,28 @@ static char *overall_output(const struct report *r)
     return sb_detach(&s);
 }
 
+/* The defences that were active, one key each, for instructors' audits. */
+static cJSON *layers_json(void)
+{
+    const struct box_env *b = box_env();
+    cJSON *l = cJSON_CreateObject();
+
+    if (l == NULL)
+        die("cJSON: out of memory");
+    cJSON_AddBoolToObject(l, "session_and_rlimits", 1);
+    cJSON_AddBoolToObject(l, "kill_all_on_exit", 1);
+    cJSON_AddBoolToObject(l, "pid_namespace", (b->ns_flags & CLONE_NEWPID) != 0);
+    cJSON_AddBoolToObject(l, "net_namespace", (b->ns_flags & CLONE_NEWNET) != 0);
+    cJSON_AddBoolToObject(l, "mount_namespace", (b->ns_flags & CLONE_NEWNS) != 0);
+    cJSON_AddBoolToObject(l, "ipc_namespace", (b->ns_flags & CLONE_NEWIPC) != 0);
+    cJSON_AddBoolToObject(l, "user_namespace", (b->ns_flags & CLONE_NEWUSER) != 0);
+    cJSON_AddBoolToObject(l, "per_slot_uids", b->root);
+    cJSON_AddBoolToObject(l, "private_tmp", (b->ns_flags & CLONE_NEWNS) != 0);
+    cJSON_AddNumberToObject(l, "hidden_paths",
+                            (b->ns_flags & CLONE_NEWNS) ? (double)b->hidden.n : 0);
+    return l;
+}
+
 static cJSON *extra_json(const struct report *r)
 {
     cJSON *e = cJSON_CreateObject();
@@ -106,6 +131,7 @@ static cJSON *extra_json(const struct report *r)
         die("cJSON: out of memory");
     add_string(e, "lab", r->lab->name);
     add_string(e, "sandbox", r->layer);
+    cJSON_AddItemToObject(e, "layers", layers_json());
     add_number(e, "max_score", r->max);
     add_number(e, "skipped_points", r->skipped_points);
     add_number(e, "jobs", r->jobs);

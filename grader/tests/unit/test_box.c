@@ -211,6 +211,38 @@ static void private_tmp_keeps_only_the_work_directory(void **state)
     rmdir(keep);
 }
 
+static void hidden_paths_are_empty_inside(void **state)
+{
+    char secret[] = "/tmp/oslabs-unit-secret-XXXXXX";
+    char path[128], script[256];
+    struct strv hide;
+    struct box_result r;
+
+    (void)state;
+    if (!(box_env()->ns_flags & CLONE_NEWNS))
+        skip();
+    assert_non_null(mkdtemp(secret));
+    chmod(secret, 0755);
+    snprintf(path, sizeof(path), "%s/answer.c", secret);
+    fclose(fopen(path, "w"));
+    chmod(path, 0644);
+    sv_init(&hide);
+    sv_push(&hide, secret);
+    box_hide_paths(&hide);
+    snprintf(script, sizeof(script), "ls -A %s | wc -l; touch %s/x 2>/dev/null || echo ro", secret,
+             secret);
+    run_sh(script, 10, false, &r);
+    assert_string_equal(r.out, "0\nro\n");
+    box_result_free(&r);
+    sv_free(&hide);
+    sv_init(&hide);
+    box_hide_paths(&hide);
+    sv_free(&hide);
+    assert_int_equal(access(path, F_OK), 0); /* outside, untouched */
+    unlink(path);
+    rmdir(secret);
+}
+
 static void missing_program_is_a_box_failure(void **state)
 {
     char *argv[] = {"/nonexistent/prog", NULL};
@@ -257,6 +289,7 @@ int main(void)
         cmocka_unit_test(verdict_pipe_is_fd_3),
         cmocka_unit_test(unprivileged_when_root),
         cmocka_unit_test(private_tmp_keeps_only_the_work_directory),
+        cmocka_unit_test(hidden_paths_are_empty_inside),
         cmocka_unit_test(missing_program_is_a_box_failure),
         cmocka_unit_test(fork_bomb_is_contained),
     };
