@@ -33,7 +33,7 @@ enum box_state { ST_RUNNING, ST_BACKTRACE, ST_KILLING, ST_DRAINING, ST_DONE };
 struct box {
     struct box_spec spec; /* strings below are the box's own copies */
     struct strv argv, envp;
-    char *cwd, *stdin_path, *keep_path;
+    char *cwd, *stdin_path, *keep_path, *readonly_path;
     pid_t keeper;
     int out_r, err_r, verdict_r, status_r, ctrl_w;
     int poll_base; /* index of our first pollfd in the last box_poll_add */
@@ -79,11 +79,13 @@ static void copy_spec(struct box *b, const struct box_spec *spec)
     b->cwd = spec->cwd ? xstrdup(spec->cwd) : NULL;
     b->stdin_path = spec->stdin_path ? xstrdup(spec->stdin_path) : NULL;
     b->keep_path = spec->keep_path ? xstrdup(spec->keep_path) : NULL;
+    b->readonly_path = spec->readonly_path ? xstrdup(spec->readonly_path) : NULL;
     b->spec.argv = b->argv.v;
     b->spec.envp = b->envp.v;
     b->spec.cwd = b->cwd;
     b->spec.stdin_path = b->stdin_path;
     b->spec.keep_path = b->keep_path;
+    b->spec.readonly_path = b->readonly_path;
 }
 
 static struct box *box_new(const struct box_spec *spec)
@@ -529,6 +531,7 @@ void box_collect(struct box *b, struct box_result *res)
     free(b->cwd);
     free(b->stdin_path);
     free(b->keep_path);
+    free(b->readonly_path);
     free(b->error);
     free(b);
 }

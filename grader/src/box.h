@@ -60,10 +60,12 @@ struct box_spec {
     bool untrusted; /* namespaces and the uid below */
     uid_t uid;      /* used when the grader is root */
     gid_t gid;
-    unsigned caps;         /* enum cap_flag, kept across the uid change */
-    bool verdict;          /* open the harness verdict pipe as fd 3 */
-    bool backtrace;        /* on timeout, gdb backtraces first */
-    const char *keep_path; /* with a mount namespace: a fresh /tmp where only this directory
+    unsigned caps;             /* enum cap_flag, kept across the uid change */
+    bool verdict;              /* open the harness verdict pipe as fd 3 */
+    bool backtrace;            /* on timeout, gdb backtraces first */
+    const char *readonly_path; /* with a mount namespace: made read-only inside the box (the
+                                  staged lab, so no test can replace another's programs) */
+    const char *keep_path;     /* with a mount namespace: a fresh /tmp where only this directory
                               (the work directory) is still visible; NULL: the shared /tmp */
 };
 

@@ -28,6 +28,7 @@
 #include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -153,8 +154,32 @@ static void hide_paths(void)
               "size=4k,mode=0555");
 }
 
+/*
+ * Makes path read-only inside the box: a bind mount of itself, remounted
+ * read-only. The remount keeps the flags the file system already has
+ * (a user namespace may not drop them).
+ */
+static void make_readonly(const char *path)
+{
+    unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
+    struct statvfs sv;
+
+    if (mount(path, path, "none", MS_BIND | MS_REC, NULL) < 0)
+        return;
+    if (statvfs(path, &sv) == 0) {
+        flags |= (sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0;
+        flags |= (sv.f_flag & ST_NODEV) ? MS_NODEV : 0;
+        flags |= (sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0;
+        flags |= (sv.f_flag & ST_NOATIME) ? MS_NOATIME : 0;
+        flags |= (sv.f_flag & ST_NODIRATIME) ? MS_NODIRATIME : 0;
+        flags |= (sv.f_flag & ST_RELATIME) ? MS_RELATIME : 0;
+    }
+    mount("none", path, "none", flags, NULL);
+}
+
 /* Namespaces were created by clone(); give them a /proc, a /dev/shm and a /tmp of their own. */
-static void setup_namespaces(int ns_flags, uid_t uid, gid_t gid, const char *keep, int status_fd)
+static void setup_namespaces(int ns_flags, uid_t uid, gid_t gid, const char *keep,
+                             const char *readonly, int status_fd)
 {
     if ((ns_flags & CLONE_NEWUSER) && map_ids(uid, gid) < 0)
         fail_setup(status_fd, "user namespace id maps");
@@ -169,6 +194,8 @@ static void setup_namespaces(int ns_flags, uid_t uid, gid_t gid, const char *kee
         hide_paths();
         if (keep != NULL)
             private_tmp(keep);
+        if (readonly != NULL)
+            make_readonly(readonly);
     }
     if (ns_flags & CLONE_NEWNET)
         loopback_up();
@@ -457,7 +484,8 @@ void keeper_main(const struct box_spec *spec, const struct keeper_fds *fds, int 
     if (sfd < 0)
         fail_setup(fds->status_w, "signalfd");
     if (ns_flags != 0)
-        setup_namespaces(ns_flags, outer_uid, outer_gid, spec->keep_path, fds->status_w);
+        setup_namespaces(ns_flags, outer_uid, outer_gid, spec->keep_path, spec->readonly_path,
+                         fds->status_w);
     if (!pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         fail_setup(fds->status_w, "prctl(PR_SET_CHILD_SUBREAPER)");
     if (pipe2(errpipe, O_CLOEXEC) < 0)

@@ -221,6 +221,7 @@ void kind_spec(struct run_ctx *ctx, struct box_spec *spec)
     spec->timeout = t->timeout;
     spec->untrusted = true;
     spec->keep_path = ctx->workroot;
+    spec->readonly_path = ctx->labdir;
     spec->uid = spec->gid = ctx->uid;
     spec->lim.cpu_s = t->timeout * (double)online_cpus() + 1;
     spec->lim.fsize_mb = 64;

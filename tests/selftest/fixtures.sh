@@ -108,6 +108,35 @@ expect_eq "a bad number: exit 1" 1 $?
 $GRADER frobnicate >/dev/null 2>&1
 expect_eq "an unknown command: exit 1" 1 $?
 
+echo "bad input: garbage, huge files, odd names, a lab missing pieces"
+mkdir -p "$O/garbage" "$O/huge" "$O/-odd"
+head -c 20000 /dev/urandom >"$O/garbage/answer.c"
+$GRADER run $F --submission "$O/garbage" --json $O/garbage.json --junit $O/garbage.xml >/dev/null 2>&1
+expect_eq "binary garbage as source: graded (exit 0)" 0 $?
+check "its build failure is in a valid results.json" validate_results_json $O/garbage.json
+check "and in a well-formed junit.xml" xmllint --noout $O/garbage.xml
+head -c 100000000 /dev/zero | tr '\0' ' ' >"$O/huge/answer.c"
+start=$(date +%s)
+$GRADER run $F --submission "$O/huge" --json $O/huge.json >/dev/null 2>&1
+expect_eq "a 100 MB source file: graded (exit 0)" 0 $?
+check "it is refused by size, at once ($(($(date +%s) - start)) s)" \
+    grep -q 'answer.c: larger than' <(json $O/huge.json .output)
+rm -f "$O/huge/answer.c"
+cp $F/sub-good/answer.c "$O/-odd/"
+touch "$O/-odd/$(printf 'new\nline')" "$O/-odd/-rf"
+grader_abs=$(realpath $GRADER)
+(cd "$O" && $grader_abs run "$OLDPWD/$F" --submission -odd --only answer-is-42 --json odd.json >/dev/null 2>&1)
+expect_eq "a submission named -odd with odd file names in it" 2 "$(json $O/odd.json .score)"
+cp -r $F "$O/no-makefile" && rm "$O/no-makefile/Makefile"
+sed -i 's/^name    = kinds/name    = no-makefile/' "$O/no-makefile/lab.ini"
+$GRADER run "$O/no-makefile" --submission $F/sub-good --json $O/nomk.json >/dev/null 2>&1
+expect_eq "a lab without its Makefile: graded 0 (exit 0)" "0 0" "$? $(json $O/nomk.json .score)"
+check "the report says why" grep -q 'No targets\|No rule\|no makefile' <(json $O/nomk.json .output)
+mkdir -p "$O/no-manifest"
+$GRADER run "$O/no-manifest" --submission $F/sub-good >/dev/null 2>"$O/nomanifest.err"
+expect_eq "a lab without lab.ini: exit 1" 1 $?
+check "the error names the file" grep -q 'no-manifest/lab.ini' "$O/nomanifest.err"
+
 echo "the grader under valgrind memcheck"
 valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
     --log-file=$O/valgrind.%p.log $GRADER run $F --submission $F/sub-good \

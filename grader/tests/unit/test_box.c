@@ -179,7 +179,7 @@ static void unprivileged_when_root(void **state)
     box_result_free(&r);
 }
 
-static void private_tmp_keeps_only_the_work_directory(void **state)
+static void private_tmp_keeps_only_the_work_directory_read_only(void **state)
 {
     char keep[] = "/tmp/oslabs-unit-keep-XXXXXX";
     const char *host_file = "/tmp/oslabs-unit-host-file";
@@ -194,8 +194,9 @@ static void private_tmp_keeps_only_the_work_directory(void **state)
     assert_non_null(mkdtemp(keep));
     chmod(keep, 0755);
     fclose(fopen(host_file, "w"));
-    snprintf(script, sizeof(script), "test ! -e %s && test -d %s && touch /tmp/mine && echo ok",
-             host_file, keep);
+    snprintf(script, sizeof(script),
+             "test ! -e %s && test -d %s && touch /tmp/mine && ! touch %s/x 2>/dev/null && echo ok",
+             host_file, keep, keep);
     memset(&spec, 0, sizeof(spec));
     spec.argv = argv;
     spec.envp = env;
@@ -203,6 +204,7 @@ static void private_tmp_keeps_only_the_work_directory(void **state)
     spec.untrusted = true;
     spec.uid = spec.gid = box_env()->uid_base + 40;
     spec.keep_path = keep;
+    spec.readonly_path = keep;
     box_run(&spec, &r);
     assert_string_equal(r.out, "ok\n");
     assert_int_equal(access("/tmp/mine", F_OK), -1); /* its /tmp was its own */
@@ -288,7 +290,7 @@ int main(void)
         cmocka_unit_test(only_standard_fds_are_open),
         cmocka_unit_test(verdict_pipe_is_fd_3),
         cmocka_unit_test(unprivileged_when_root),
-        cmocka_unit_test(private_tmp_keeps_only_the_work_directory),
+        cmocka_unit_test(private_tmp_keeps_only_the_work_directory_read_only),
         cmocka_unit_test(hidden_paths_are_empty_inside),
         cmocka_unit_test(missing_program_is_a_box_failure),
         cmocka_unit_test(fork_bomb_is_contained),

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# adversarial.sh - every attack in tests/adversarial is contained: planted
+# in the prodcons solution's bbuf_create and graded, it ends as its expect
+# file says, the grader finishes in bounded time, and the host is unchanged
+# (no process left, nothing in the host's /tmp, no network connection, no
+# ESCAPED in any report). See tests/adversarial/README.md.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. tests/selftest/lib.sh
+
+A=tests/adversarial
+O=$OUT/adversarial
+LIMIT=${ADV_LIMIT:-90}
+rm -rf "$O" && mkdir -p "$O"
+KIT=$(pwd)
+PORT=$((40000 + $$ % 20000))
+CANARY=/tmp/oslabs-adv-canary
+ESCAPED=/tmp/oslabs-adv-escaped
+
+if [ ! -d solutions/prodcons ]; then
+    echo "  SKIP  the adversarial suite needs the prodcons lab"
+    finish
+    exit $?
+fi
+
+# A listener on the host's loopback: any connection is logged.
+python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)
+while True:
+    c, _ = s.accept(); open(sys.argv[2], "a").write("connection\n"); c.close()
+' "$PORT" "$O/listener.log" &
+listener=$!
+trap 'kill $listener 2>/dev/null' EXIT
+echo canary >"$CANARY"
+chmod 0644 "$CANARY"
+rm -f "$ESCAPED"
+
+# Builds NAME's submission: the solution, with the attack planted in bbuf.c.
+plant() {
+    local name=$1 sub=$O/$1/sub
+    mkdir -p "$sub"
+    cp solutions/prodcons/tpool.c "$sub/"
+    {
+        printf '#define _GNU_SOURCE\n#define bbuf_create oslabs_real_bbuf_create\n'
+        cat solutions/prodcons/bbuf.c
+        sed -e "s|@KIT@|$KIT|g" -e "s|@PORT@|$PORT|g" "$A/$name/attack.c"
+        cat "$A/hook-prodcons.c"
+    } >"$sub/bbuf.c"
+}
+
+run_attack() {
+    local name=$1 d=$O/$1 start rc
+    plant "$name"
+    start=$(date +%s)
+    timeout -k 5 "$LIMIT" $GRADER run prodcons --submission "$d/sub" --only put-get-fifo \
+        --json "$d/results.json" --autolab >"$d/out.txt" 2>"$d/err.txt"
+    rc=$?
+    echo "$rc $(($(date +%s) - start))" >"$d/status"
+}
+export -f plant run_attack
+export A O KIT PORT GRADER LIMIT
+
+mapfile -t attacks < <(find $A -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
+printf '%s\n' "${attacks[@]}" | xargs -P 2 -I{} bash -c 'run_attack {}'
+
+for name in "${attacks[@]}"; do
+    d=$O/$name
+    read -r rc secs <"$d/status"
+    want=$(sed -n 's/^outcome:[[:space:]]*//p' "$A/$name/expect")
+    if [ "$rc" -ne 0 ]; then
+        bad "$name: the grader exited $rc after ${secs}s (see $d/err.txt)"
+        continue
+    fi
+    got=$(json "$d/results.json" '.tests[0].extra_data.outcome')
+    build=$(json "$d/results.json" .extra_data.build)
+    case "$want" in
+        pass) [ "$got" = passed ] ;;
+        fail) [ "$got" = failed ] ;;
+        build-failed) [ "$build" = failed ] && [ "$got" = not_run ] ;;
+        *) false ;;
+    esac
+    if [ $? -eq 0 ]; then
+        ok "$name: contained, the test ${got/not_run/was not run (build failed)} (${secs}s)"
+    else
+        bad "$name: expected $want, got $got (build $build; see $d/out.txt)"
+    fi
+    if grep -q ESCAPED "$d/results.json" "$d/out.txt"; then
+        bad "$name: the attack reports that it ESCAPED"
+    fi
+    validate_results_json "$d/results.json" || bad "$name: results.json breaks the schema"
+    last=$(tail -n 1 "$d/out.txt")
+    [ "$(echo "$last" | jq -r '.scores["put-get-fifo"]' 2>/dev/null)" = \
+        "$(json "$d/results.json" '.tests[0].score')" ] ||
+        bad "$name: the last line is not the grader's own Autolab scores ($last)"
+done
+
+check "no attack left a process running" test -z "$(pgrep -f '[o]slabs-adv')"
+check "nothing reached the host's /tmp" test ! -e "$ESCAPED"
+check "the host's canary file is unchanged" test "$(cat "$CANARY")" = canary
+check "the host's listener got no connection" test ! -s "$O/listener.log"
+rm -f "$CANARY"
+finish
