@@ -284,7 +284,8 @@ static int grade(const char *kit, const struct options *o, struct lab *lab, stru
 {
     struct strbuf err;
     char *sub = o->submission ? absolute_path(o->submission) : default_submission(kit, lab);
-    struct run_opts ro = {o->jobs, o->repeat, o->verbose, isatty(STDERR_FILENO) != 0};
+    struct run_opts ro = {o->jobs, o->repeat, o->verbose, isatty(STDERR_FILENO) != 0,
+                          o->keep || o->workdir != NULL};
     int rc = 0;
 
     sb_init(&err);

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "run.h"
 #include "box.h"
+#include "fsutil.h"
 #include "kinds.h"
 #include "probe.h"
 
@@ -161,6 +162,14 @@ static void finish_job(struct sched *s, struct job *j, int index)
     if (j->res->test->serial)
         s->serial_running = false;
     s->slot_busy[j->slot] = false;
+    if (!s->opts->keep) { /* what a test wrote is freed now, not at the end */
+        char *e = xasprintf("%s.expected", j->scratch), *a = xasprintf("%s.actual", j->scratch);
+        remove_tree(j->scratch);
+        unlink(e);
+        unlink(a);
+        free(e);
+        free(a);
+    }
     run_ctx_free(&j->ctx);
     free(j->scratch);
     j->scratch = NULL;

@@ -28,6 +28,7 @@ struct run_opts {
     int repeat; /* at least this many runs per test */
     bool verbose;
     bool progress; /* a progress line on stderr */
+    bool keep;     /* keep each run's scratch directory (else removed once judged) */
 };
 
 /* Marks every selected test of lab as not run, with reason. */

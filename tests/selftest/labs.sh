@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
 # labs.sh LAB... - for each lab: its manifest is valid, its solution scores
-# 100%, its skeleton builds and scores at most 10%, and every mutant in
-# tests/mutants/LAB fails the tests its header names. Every graded test must
-# be named by some mutant: a test no bug can fail proves nothing.
+# 100% in every one of SOLUTION_RUNS runs, its skeleton builds and scores
+# at most 10%, and every mutant in tests/mutants/LAB fails the tests its
+# header names in every one of MUTANT_RUNS runs. Every graded test must be
+# named by some mutant: a test no bug can fail proves nothing. All of it
+# runs with the other cores busy (a CPU hog), where races and timing
+# assumptions show: a verdict that changes from run to run fails.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/selftest/lib.sh
+
+SOLUTION_RUNS=${SOLUTION_RUNS:-5}
+MUTANT_RUNS=${MUTANT_RUNS:-1}
+
+hogs=()
+for _ in $(seq 2 "$(nproc)"); do
+    (while :; do :; done) &
+    hogs+=($!)
+done
+trap '[ ${#hogs[@]} -eq 0 ] || kill "${hogs[@]}" 2>/dev/null' EXIT
 
 # The tests a mutant must fail, from its "Must-fail:" header line.
 must_fail() {
@@ -15,7 +28,8 @@ must_fail() {
 check_solution() {
     local lab=$1 o=$OUT/labs/$lab start ms
     start=$(date +%s%N)
-    $GRADER run "$lab" --submission "solutions/$lab" --json "$o/solution.json" >"$o/solution.txt" 2>&1
+    $GRADER run "$lab" --submission "solutions/$lab" --repeat "$SOLUTION_RUNS" \
+        --json "$o/solution.json" >"$o/solution.txt" 2>&1
     ms=$((($(date +%s%N) - start) / 1000000))
     local score max failed skipped
     score=$(json "$o/solution.json" .score)
@@ -23,7 +37,7 @@ check_solution() {
     failed=$(json "$o/solution.json" '[.tests[] | select(.extra_data.outcome != "passed" and .extra_data.outcome != "skipped") | .name] | join(" ")')
     skipped=$(json "$o/solution.json" '[.tests[] | select(.extra_data.outcome == "skipped") | .name] | join(" ")')
     if [ "$score" = "$max" ] && [ -z "$failed" ]; then
-        ok "$lab: the solution scores $score/$max (${ms} ms)"
+        ok "$lab: the solution scores $score/$max in each of $SOLUTION_RUNS runs (${ms} ms)"
     else
         bad "$lab: the solution scores $score/$max; failed: $failed (see $o/solution.txt)"
     fi
@@ -56,7 +70,8 @@ check_mutant() {
         bad "$lab/$name: the patch no longer applies to solutions/$lab"
         return
     fi
-    $GRADER run "$lab" --submission "$dir" --only "$tests" --json "$o/$name.json" >"$o/$name.txt" 2>&1
+    $GRADER run "$lab" --submission "$dir" --only "$tests" --repeat "$MUTANT_RUNS" \
+        --json "$o/$name.json" >"$o/$name.txt" 2>&1
     if [ $? -ne 0 ]; then
         bad "$lab/$name: the grader could not run it (see $o/$name.txt)"
         return
@@ -66,7 +81,10 @@ check_mutant() {
         return
     fi
     for t in $tests; do
-        out=$(jq -r --arg n "$t" '.tests[] | select(.name == $n) | .extra_data.outcome' "$o/$name.json")
+        out=$(jq -r --arg n "$t" '.tests[] | select(.name == $n) |
+            if .extra_data.outcome == "failed" and .extra_data.passed_runs > 0
+            then "flaky (passed \(.extra_data.passed_runs)/\(.extra_data.runs))"
+            else .extra_data.outcome end' "$o/$name.json")
         case "$out" in
             failed | not_run) ok "$lab/$name: $t fails" ;;
             skipped) echo "  skip  $lab/$name: $t is skipped on this machine" ;;
