@@ -118,6 +118,11 @@ static void push_valgrind(struct run_ctx *ctx)
     sv_pushf(&ctx->argv, "--error-exitcode=%d", VALGRIND_STATUS);
     sv_pushf(&ctx->argv, "--log-file=%s", log);
     sv_push(&ctx->argv, "--child-silent-after-fork=yes");
+    if (t->suppressions != NULL) {
+        char *supp = lab_path(ctx, t->suppressions);
+        sv_pushf(&ctx->argv, "--suppressions=%s", supp);
+        free(supp);
+    }
     sv_push(&ctx->argv, "--num-callers=20");
     if (t->tool == VG_MEMCHECK) {
         if (t->leaks == LEAKS_NONE) {

@@ -50,6 +50,7 @@ enum key {
     K_MUST,
     K_MUST_ANY,
     K_MUST_NOT,
+    K_SUPPRESSIONS,
 };
 
 /* Which kinds a key applies to. */
@@ -89,6 +90,7 @@ static const struct {
     {"stderr", K_STDERR, 1u << KIND_TRACE},
     {"tool", K_TOOL, 1u << KIND_VALGRIND},
     {"leaks", K_LEAKS, 1u << KIND_VALGRIND},
+    {"suppressions", K_SUPPRESSIONS, 1u << KIND_VALGRIND},
     {"syscalls", K_SYSCALLS, 1u << KIND_STRACE},
     {"checker", K_CHECKER, 1u << KIND_STRACE},
     {"object", K_OBJECT, 1u << KIND_SYMBOLS},
@@ -516,6 +518,9 @@ static void set_test_key(struct parse *ps, struct test *t, struct test_state *st
     case K_SYSCALLS:
         set_string(&t->syscalls, value);
         break;
+    case K_SUPPRESSIONS:
+        set_string(&t->suppressions, value);
+        break;
     case K_CHECKER:
         set_program_words(ps, &t->checker, value, "checker");
         break;
@@ -769,6 +774,7 @@ static void test_free(struct test *t)
     free(t->casename);
     free(t->expect);
     free(t->syscalls);
+    free(t->suppressions);
     free(t->checker);
     free(t->object);
     sv_free(&t->must);

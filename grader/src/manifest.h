@@ -63,6 +63,7 @@ struct test {
     /* valgrind */
     enum vg_tool tool;
     enum vg_leaks leaks;
+    char *suppressions; /* a valgrind suppressions file of the lab, or NULL */
     /* strace */
     char *syscalls;
     char *checker;

@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,6 +48,30 @@ static int try_ptrace(void *arg)
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     return WIFSTOPPED(status) || WIFSIGNALED(status) ? 0 : 1;
+}
+
+/* strace can follow a child here (ptrace allowed, seccomp-bpf filtering works). */
+static int try_strace(void *arg)
+{
+    int status;
+    pid_t pid = fork();
+
+    (void)arg;
+    if (pid < 0)
+        return 1;
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            dup2(null, 1);
+            dup2(null, 2);
+        }
+        execlp("strace", "strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=write", "-o",
+               "/dev/null", "true", (char *)NULL);
+        _exit(127);
+    }
+    if (waitpid(pid, &status, 0) < 0)
+        return 1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
 
 static int try_userns(void *arg)
@@ -119,7 +144,12 @@ static const char *probe_one(unsigned bit)
     case FEAT_VALGRIND:
         return probe_program("valgrind", "valgrind");
     case FEAT_STRACE:
-        return probe_program("strace", "strace");
+        if (probe_program("strace", "strace") != NULL)
+            return probe_program("strace", "strace");
+        if (in_box(try_strace, 0))
+            return NULL;
+        return "strace cannot trace a program here (ptrace or seccomp-bpf is blocked: a "
+               "container needs --cap-add SYS_PTRACE or a seccomp profile that allows ptrace)";
     case FEAT_GDB:
         return probe_program("gdb", "gdb");
     case FEAT_DASH:

@@ -1,0 +1,112 @@
+/*
+ * fsyncshim.c - the fsync shim, built as libfsyncshim.so and preloaded with
+ * LD_PRELOAD (see fsyncshim.h for what it does and how to drive it).
+ *
+ *     LD_PRELOAD=./libfsyncshim.so FSYNCSHIM_FAIL_AT=3 ./prog
+ *
+ * makes prog's third fsync or fdatasync fail with EIO, as a disk error does.
+ * Later calls succeed again, as they do on Linux once the error has been
+ * reported: that is the trap of fsyncgate, a retried fsync "succeeds" while
+ * the data it should have written is gone.
+ */
+#define _GNU_SOURCE
+#include "fsyncshim.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+typedef int (*sync_fn)(int);
+
+static pthread_mutex_t shim_lock = PTHREAD_MUTEX_INITIALIZER;
+static long calls;         /* shim_lock */
+static long fail_at;       /* shim_lock: the call number that fails, 0 none */
+static long failed_call;   /* shim_lock */
+static long after_failure; /* shim_lock */
+static long delay_us;      /* shim_lock */
+static bool noop;          /* shim_lock */
+
+static long env_long(const char *name)
+{
+    const char *s = getenv(name);
+    return s == NULL ? 0 : strtol(s, NULL, 10);
+}
+
+__attribute__((constructor)) static void shim_init(void)
+{
+    fail_at = env_long("FSYNCSHIM_FAIL_AT");
+    delay_us = env_long("FSYNCSHIM_DELAY_US");
+    noop = env_long("FSYNCSHIM_NOOP") != 0;
+}
+
+void fsyncshim_config(long fail_in, long delay, bool skip_real)
+{
+    pthread_mutex_lock(&shim_lock);
+    fail_at = fail_in > 0 ? calls + fail_in : 0;
+    delay_us = delay;
+    noop = skip_real;
+    pthread_mutex_unlock(&shim_lock);
+}
+
+void fsyncshim_get(struct fsyncshim_stats *out)
+{
+    pthread_mutex_lock(&shim_lock);
+    out->calls = calls;
+    out->failed_call = failed_call;
+    out->after_failure = after_failure;
+    pthread_mutex_unlock(&shim_lock);
+}
+
+static void sleep_us(long us)
+{
+    struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
+
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+/* Counts one call and decides its fate: -1 with EIO if it is the one to fail,
+ * else what the real call (or none, in noop mode) returns. */
+static int shim_call(const char *name, int fd)
+{
+    bool fail, skip;
+    long delay;
+    int rc = 0, saved = 0;
+
+    pthread_mutex_lock(&shim_lock);
+    calls++;
+    if (failed_call != 0)
+        after_failure++;
+    fail = fail_at != 0 && calls == fail_at;
+    if (fail)
+        failed_call = calls;
+    skip = noop;
+    delay = delay_us;
+    pthread_mutex_unlock(&shim_lock);
+
+    if (fail) {
+        rc = -1;
+        saved = EIO;
+    } else if (!skip) {
+        sync_fn real = (sync_fn)dlsym(RTLD_NEXT, name);
+        rc = real != NULL ? real(fd) : 0;
+        saved = errno;
+    }
+    if (delay > 0)
+        sleep_us(delay);
+    if (rc < 0)
+        errno = saved;
+    return rc;
+}
+
+int fsync(int fd)
+{
+    return shim_call("fsync", fd);
+}
+
+int fdatasync(int fd)
+{
+    return shim_call("fdatasync", fd);
+}

@@ -1,0 +1,35 @@
+/*
+ * fsyncshim.h - control of the fsync shim (libfsyncshim.so), an LD_PRELOAD
+ * library that stands between a program and fsync/fdatasync: it counts the
+ * calls, can make one of them fail with EIO (fsyncgate), and can slow them
+ * down or skip the real call.
+ *
+ * At load time it reads FSYNCSHIM_FAIL_AT (fail the Nth call, counting from
+ * 1), FSYNCSHIM_DELAY_US (sleep this long after each call) and
+ * FSYNCSHIM_NOOP=1 (do not call the real fsync). A test program that runs
+ * with the shim preloaded drives it through the functions below.
+ */
+#ifndef FSYNCSHIM_H
+#define FSYNCSHIM_H
+
+#include <stdbool.h>
+
+struct fsyncshim_stats {
+    long calls;         /* fsync + fdatasync calls so far */
+    long failed_call;   /* number of the call that failed with EIO, or 0 */
+    long after_failure; /* calls made after the failed one */
+};
+
+/* The shim's two entry points; a test program finds them with dlsym
+ * (shimctl.c), since it does not link against the shim. */
+typedef void (*fsyncshim_config_fn)(long fail_in, long delay_us, bool noop);
+typedef void (*fsyncshim_get_fn)(struct fsyncshim_stats *out);
+
+/* From now on: fail the fail_in-th call from now with EIO (0: none), sleep
+ * delay_us after each call, and skip the real call if noop. */
+void fsyncshim_config(long fail_in, long delay_us, bool noop);
+
+/* The counters so far. */
+void fsyncshim_get(struct fsyncshim_stats *out);
+
+#endif

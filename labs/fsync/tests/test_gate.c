@@ -1,0 +1,246 @@
+/*
+ * test_gate.c - what the log does with fsync itself, seen through the fsync
+ * shim (libfsyncshim.so, preloaded): fail-stop after an fsync error
+ * (fsyncgate), and group commit.
+ *
+ * fsyncgate: on Linux an fsync that fails with EIO has already dropped the
+ * dirty pages it could not write; the next fsync finds nothing to write and
+ * returns 0. A log that retries "succeeds" having lost data. So after an
+ * fsync error, this append and every later one must fail with EIO, and no
+ * fsync may be called again. The shim makes the Nth call fail and counts the
+ * calls after it.
+ */
+#define _GNU_SOURCE
+#include "oslabs_test.h"
+
+#include "dlog.h"
+#include "records.h"
+#include "testlib.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOG "t.log"
+
+static dlog_t *must_open(const char *path)
+{
+    errno = 0;
+    dlog_t *log = dlog_open(path);
+    if (log == NULL)
+        fail_msg("dlog_open(\"%s\"): expected a log, actual NULL with %s", path, errno_name(errno));
+    return log;
+}
+
+/* ------------------------------------------------------------- fsyncgate */
+
+static void fsyncgate_eio_fails_log(void **state)
+{
+    unsigned char buf[2048];
+    int first_failed = -1;
+    (void)state;
+
+    shim_fast();
+    dlog_t *log = must_open(LOG);
+    rec_fill(0, 0, buf);
+    if (dlog_append(log, buf, rec_len(0, 0)) != 0)
+        fail_msg("the first dlog_append: expected 0, actual %s", errno_name(errno));
+    shim_config(3, 0, true); /* the third fsync from now fails with EIO */
+    for (int i = 1; i < 12; i++) {
+        struct fsyncshim_stats before = shim_stats();
+        rec_fill(0, i, buf);
+        errno = 0;
+        int rc = dlog_append(log, buf, rec_len(0, i));
+        int err = errno;
+        struct fsyncshim_stats after = shim_stats();
+        bool failed_now = before.failed_call == 0 && after.failed_call != 0;
+        if (first_failed < 0 && failed_now) {
+            if (rc != -1 || err != EIO)
+                fail_msg("append %d, during which fsync failed with EIO: expected -1 with EIO, "
+                         "actual %d with %s",
+                         i + 1, rc, errno_name(err));
+            first_failed = i;
+        } else if (first_failed < 0 && rc != 0) {
+            fail_msg("append %d (no fsync had failed yet): expected 0, actual %d with %s", i + 1,
+                     rc, errno_name(err));
+        } else if (first_failed >= 0 && (rc != -1 || err != EIO)) {
+            fail_msg("append %d, after the fsync error of append %d: expected -1 with EIO (the "
+                     "log is failed), actual %d with %s",
+                     i + 1, first_failed + 1, rc, errno_name(err));
+        }
+    }
+    struct fsyncshim_stats s = shim_stats();
+    if (first_failed < 0)
+        fail_msg("the shim fails the third fsync from append 2 on: expected an append to return "
+                 "EIO, actual %ld fsync calls in 11 appends and no failure",
+                 s.calls);
+    if (s.after_failure != 0)
+        fail_msg("after the fsync that failed: expected no more fsync calls (never retry: the "
+                 "data may be gone), actual %ld",
+                 s.after_failure);
+    dlog_close(log);
+    /* The records acknowledged before the failure are in the file. */
+    struct reclist got = {0};
+    replay_into(LOG, &got, NULL);
+    if ((int)got.n < first_failed)
+        fail_msg("after the failure: expected the %d acknowledged records replayed, actual %zu",
+                 first_failed, got.n);
+    reclist_free(&got);
+}
+
+#define GATE_THREADS 4
+#define GATE_APPENDS 40
+
+struct gate_thread {
+    int t;
+    int ok, failed;
+    char why[200];
+};
+
+static dlog_t *shared;
+
+static void *gate_appender(void *arg)
+{
+    struct gate_thread *g = arg;
+    unsigned char buf[2048];
+
+    for (int i = 0; i < GATE_APPENDS; i++) {
+        rec_fill(g->t, i, buf);
+        errno = 0;
+        int rc = dlog_append(shared, buf, rec_len(g->t, i));
+        if (rc == 0 && g->failed == 0) {
+            g->ok++;
+        } else if (rc != -1 || errno != EIO) {
+            snprintf(g->why, sizeof(g->why),
+                     "thread %d, append %d%s: expected -1 with EIO, actual %d with %s", g->t, i + 1,
+                     g->failed ? " (after one of its appends failed)" : "", rc, errno_name(errno));
+            break;
+        } else {
+            g->failed++;
+        }
+    }
+    return NULL;
+}
+
+#define MAX_THREADS 8
+
+struct acked {
+    int next[MAX_THREADS]; /* records 0..next-1 of thread t replayed, in order */
+};
+
+static int count_acked(const void *data, uint32_t len, void *arg)
+{
+    struct acked *a = arg;
+    int t, i;
+
+    if (rec_parse(data, len, &t, &i) && t < MAX_THREADS && i == a->next[t])
+        a->next[t]++;
+    return 0;
+}
+
+static void fsyncgate_threads(void **state)
+{
+    struct gate_thread g[GATE_THREADS] = {0};
+    pthread_t tid[GATE_THREADS];
+    int failed = 0;
+    (void)state;
+
+    shim_fast();
+    shared = must_open(LOG);
+    shim_config(5, 300, true); /* the fifth fsync from now fails */
+    for (int t = 0; t < GATE_THREADS; t++) {
+        g[t].t = t;
+        pthread_create(&tid[t], NULL, gate_appender, &g[t]);
+    }
+    for (int t = 0; t < GATE_THREADS; t++)
+        pthread_join(tid[t], NULL);
+    for (int t = 0; t < GATE_THREADS; t++) {
+        if (g[t].why[0] != '\0')
+            fail_msg("%s", g[t].why);
+        failed += g[t].failed;
+    }
+    struct fsyncshim_stats s = shim_stats();
+    if (failed == 0)
+        fail_msg("%d threads x %d appends, the fifth fsync failing: expected appends to fail "
+                 "with EIO, actual none failed (%ld fsync calls)",
+                 GATE_THREADS, GATE_APPENDS, s.calls);
+    if (s.after_failure != 0)
+        fail_msg("after the fsync that failed: expected no more fsync calls, actual %ld",
+                 s.after_failure);
+    dlog_close(shared);
+    struct acked a = {0};
+    dlog_replay(LOG, count_acked, &a);
+    for (int t = 0; t < GATE_THREADS; t++)
+        if (a.next[t] < g[t].ok)
+            fail_msg("thread %d: expected its %d acknowledged records replayed, actual %d", t,
+                     g[t].ok, a.next[t]);
+}
+
+/* ----------------------------------------------------------- group commit */
+
+#define GC_THREADS 8
+#define GC_APPENDS 500
+
+static void *gc_appender(void *arg)
+{
+    int t = (int)(long)arg;
+    unsigned char buf[2048];
+
+    for (int i = 0; i < GC_APPENDS; i++) {
+        rec_fill(t, i, buf);
+        if (dlog_append(shared, buf, rec_len(t, i)) != 0)
+            return (void *)(long)(i + 1);
+    }
+    return NULL;
+}
+
+static void group_commit_fewer_fsyncs(void **state)
+{
+    pthread_t tid[GC_THREADS];
+    (void)state;
+
+    shim_fast();
+    shared = must_open(LOG);
+    shim_config(0, 2000, true); /* every fsync takes 2 ms */
+    long before = shim_stats().calls;
+    for (long t = 0; t < GC_THREADS; t++)
+        pthread_create(&tid[t], NULL, gc_appender, (void *)t);
+    for (int t = 0; t < GC_THREADS; t++) {
+        void *failed_at;
+        pthread_join(tid[t], &failed_at);
+        if (failed_at != NULL)
+            fail_msg("thread %d: dlog_append of its record %ld failed: %s", t, (long)failed_at - 1,
+                     errno_name(errno));
+    }
+    long calls = shim_stats().calls - before;
+    shim_fast();
+    dlog_close(shared);
+    if (calls >= GC_THREADS * GC_APPENDS / 2)
+        fail_msg("%d threads x %d appends with 2 ms fsyncs: expected fewer than %d fsync calls "
+                 "(appenders that arrive during an fsync share the next one), actual %ld",
+                 GC_THREADS, GC_APPENDS, GC_THREADS * GC_APPENDS / 2, calls);
+    struct acked a = {0};
+    long n = dlog_replay(LOG, count_acked, &a);
+    for (int t = 0; t < GC_THREADS; t++)
+        if (a.next[t] != GC_APPENDS)
+            fail_msg("thread %d: expected its %d records replayed in order, actual %d", t,
+                     GC_APPENDS, a.next[t]);
+    if (n != GC_THREADS * GC_APPENDS)
+        fail_msg("expected %d records replayed, actual %ld", GC_THREADS * GC_APPENDS, n);
+    print_message("group commit: %ld fsync calls for %d appends\n", calls, GC_THREADS * GC_APPENDS);
+}
+
+#define T(fn, id)                                                                                  \
+    {                                                                                              \
+        .name = id, .test_func = fn                                                                \
+    }
+
+static const struct CMUnitTest tests[] = {
+    T(fsyncgate_eio_fails_log, "fsyncgate-eio-fails-log"),
+    T(fsyncgate_threads, "fsyncgate-threads"),
+    T(group_commit_fewer_fsyncs, "group-commit-fewer-fsyncs"),
+};
+
+OSLABS_TEST_MAIN(tests)
