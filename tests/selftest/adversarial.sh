@@ -44,8 +44,9 @@ plant() {
     cp solutions/prodcons/tpool.c "$sub/"
     {
         printf '#define _GNU_SOURCE\n#define bbuf_create oslabs_real_bbuf_create\n'
+        printf '#define ADV_KIT "%s"\n#define ADV_PORT %d\n' "$KIT" "$PORT"
         cat solutions/prodcons/bbuf.c
-        sed -e "s|@KIT@|$KIT|g" -e "s|@PORT@|$PORT|g" "$A/$name/attack.c"
+        cat "$A/$name/attack.c"
         cat "$A/hook-prodcons.c"
     } >"$sub/bbuf.c"
 }

@@ -6,7 +6,7 @@
 
 static int adv_attack(void)
 {
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(@PORT@)};
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(ADV_PORT)};
     int s = socket(AF_INET, SOCK_STREAM, 0);
     int ok;
 

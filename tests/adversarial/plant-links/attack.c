@@ -5,7 +5,7 @@ static int adv_attack(void)
 {
     symlink("/etc/shadow", "valgrind.log");
     symlink("/etc/shadow", "strace.out");
-    symlink("@KIT@/solutions/prodcons/bbuf.c", "valgrind.1.log");
+    symlink(ADV_KIT "/solutions/prodcons/bbuf.c", "valgrind.1.log");
     if (link("/etc/shadow", "shadow-hardlink") == 0)
         return 1;
     return 0;

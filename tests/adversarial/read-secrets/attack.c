@@ -15,8 +15,8 @@ static int adv_readable(const char *path)
 
 static int adv_attack(void)
 {
-    return adv_readable("@KIT@/solutions/prodcons/bbuf.c") ||
-           adv_readable("@KIT@/tests/mutants/prodcons/lifo.patch") ||
-           adv_readable("@KIT@/labs/prodcons/hidden/lab.ini") ||
-           adv_readable("@KIT@/.git/HEAD");
+    return adv_readable(ADV_KIT "/solutions/prodcons/bbuf.c") ||
+           adv_readable(ADV_KIT "/tests/mutants/prodcons/lifo.patch") ||
+           adv_readable(ADV_KIT "/labs/prodcons/hidden/lab.ini") ||
+           adv_readable(ADV_KIT "/.git/HEAD");
 }

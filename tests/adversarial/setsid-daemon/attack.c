@@ -8,8 +8,7 @@ static int adv_attack(void)
         setsid();
         if (fork() == 0) {
             execlp("sh", "oslabs-adv-daemon", "-c",
-                   "while :; do echo x >> /tmp/oslabs-adv-escaped; sleep 0.2; done",
-                   (char *)NULL);
+                   "while :; do echo x >> /tmp/oslabs-adv-escaped; sleep 0.2; done", (char *)NULL);
         }
         _exit(0);
     }
