@@ -3,7 +3,7 @@
  *
  * Functions you will implement: dlog_open, dlog_append, dlog_close and
  * dlog_replay, each marked below with its contract. The format on disk is
- * yours; every record needs a CRC-32C over its length and data (crc32c below).
+ * yours; every record needs a CRC-32C or CRC-32 over its length and data (crc32c below).
  * Durability comes from fsync or fdatasync (the tests count them), never
  * from O_SYNC, O_DSYNC or O_DIRECT. Helpers we provide are below the
  * struct; you may add your own static functions.

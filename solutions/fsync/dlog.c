@@ -27,7 +27,7 @@
 // SKELETON:  *
 // SKELETON:  * Functions you will implement: dlog_open, dlog_append, dlog_close and
 // SKELETON:  * dlog_replay, each marked below with its contract. The format on disk is
-// SKELETON:  * yours; every record needs a CRC-32C over its length and data (crc32c below).
+// SKELETON:  * yours; every record needs a CRC-32C or CRC-32 over its length and data (crc32c below).
 // SKELETON:  * Durability comes from fsync or fdatasync (the tests count them), never
 // SKELETON:  * from O_SYNC, O_DSYNC or O_DIRECT. Helpers we provide are below the
 // SKELETON:  * struct; you may add your own static functions.
