@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # grade.sh LAB SUBMISSION OUT [grader options] - grade a submission inside a
 # fresh container: no network, memory and pids limits, every capability
-# dropped, no new privileges, a read-only root with a tmpfs work area, and
+# dropped but those that let the grader run each test under its own uid, no
+# new privileges, a read-only root with a tmpfs work area, and
 # explicit ulimits. The submission is mounted read-only; OUT (results.json,
 # junit.xml) is the only writable mount. A lab that needs more (real-time
 # scheduling) names its flags in lab.ini ([lab] container = ...); when the
@@ -29,23 +30,43 @@ if [ ! -d "$sub" ]; then
 fi
 mkdir -p "$out"
 
-# The container's user is not the host's: hand it a readable copy, and a
-# results directory it may write.
+# A readable copy of the submission (never the original tree: no links, no surprises).
 stage=$(mktemp -d)
-trap 'rm -rf "$stage"; chmod 0755 "$out" 2>/dev/null || true' EXIT
+trap 'rm -rf "$stage"' EXIT
 cp -r "$sub/." "$stage/"
 chmod -R a+rX "$stage"
-chmod 0777 "$out"
 
+# The grader runs as the container's root with only the capabilities it
+# needs to give the build and every test their own unprivileged uid (as on
+# a host): set uids, chown their scratch directories, read and clean them,
+# signal them. Student code itself never runs with any capability.
 hardening=(
     --rm --network none
     --memory 2g --memory-swap 2g --pids-limit 1024
     --cap-drop ALL --security-opt no-new-privileges
+    --user 0 --cap-add SETUID --cap-add SETGID --cap-add CHOWN --cap-add DAC_OVERRIDE
+    --cap-add FOWNER --cap-add KILL
     --read-only --tmpfs /tmp:rw,exec,nosuid,nodev,size=1g
     --ulimit nofile=1024:1024 --ulimit nproc=4096:4096
     --ulimit fsize=1073741824:1073741824
     -v "$stage:/submission:ro" -v "$(cd "$out" && pwd):/results"
 )
+# Uids are global to the host: claim a grader instance here, as the grader
+# itself does, so that this container's test uids differ from those of any
+# other grader or container running now (their process budgets are per uid).
+instance=()
+if [ "$(id -u)" -eq 0 ] && command -v flock >/dev/null && mkdir -p /run/oslabs 2>/dev/null; then
+    for i in $(seq 0 99); do
+        exec 8>"/run/oslabs/instance.$i.lock"
+        if flock -n 8; then
+            instance=(-e "OSLABS_INSTANCE=$i")
+            break
+        fi
+        exec 8>&-
+    done
+fi
+hardening+=("${instance[@]}")
+
 grade=(build/grader run "$lab" --submission /submission
        --json /results/results.json --junit /results/junit.xml "$@")
 

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# adversarial.sh - every attack in tests/adversarial is contained: planted
-# in the prodcons solution's bbuf_create and graded, it ends as its expect
-# file says, the grader finishes in bounded time, and the host is unchanged
-# (no process left, nothing in the host's /tmp, no network connection, no
-# ESCAPED in any report). See tests/adversarial/README.md.
+# adversarial.sh [local|container] - every attack in tests/adversarial is
+# contained: planted in the prodcons solution's bbuf_create and graded
+# (by the local sandbox, or inside a fresh container by docker/grade.sh),
+# it ends as its expect file says, the grader finishes in bounded time, and
+# the host is unchanged (no process left, nothing in the host's /tmp, no
+# network connection, no ESCAPED in any report). See
+# tests/adversarial/README.md.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/selftest/lib.sh
 
+MODE=${1:-local}
 A=tests/adversarial
-O=$OUT/adversarial
+O=$OUT/adversarial-$MODE
 LIMIT=${ADV_LIMIT:-90}
 rm -rf "$O" && mkdir -p "$O"
 KIT=$(pwd)
+[ "$MODE" = container ] && KIT=/opt/oslabs # where the kit is inside the image
 PORT=$((40000 + $$ % 20000))
 CANARY=/tmp/oslabs-adv-canary
 ESCAPED=/tmp/oslabs-adv-escaped
@@ -55,13 +59,20 @@ run_attack() {
     local name=$1 d=$O/$1 start rc
     plant "$name"
     start=$(date +%s)
-    timeout -k 5 "$LIMIT" $GRADER run prodcons --submission "$d/sub" --only put-get-fifo \
-        --json "$d/results.json" --autolab >"$d/out.txt" 2>"$d/err.txt"
-    rc=$?
+    if [ "$MODE" = container ]; then
+        timeout -k 5 "$LIMIT" docker/grade.sh prodcons "$d/sub" "$d/res" --only put-get-fifo \
+            --autolab >"$d/out.txt" 2>"$d/err.txt"
+        rc=$?
+        cp "$d/res/results.json" "$d/results.json" 2>/dev/null
+    else
+        timeout -k 5 "$LIMIT" $GRADER run prodcons --submission "$d/sub" --only put-get-fifo \
+            --json "$d/results.json" --autolab >"$d/out.txt" 2>"$d/err.txt"
+        rc=$?
+    fi
     echo "$rc $(($(date +%s) - start))" >"$d/status"
 }
 export -f plant run_attack
-export A O KIT PORT GRADER LIMIT
+export A O KIT PORT GRADER LIMIT MODE
 
 mapfile -t attacks < <(find $A -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
 printf '%s\n' "${attacks[@]}" | xargs -P 2 -I{} bash -c 'run_attack {}'
@@ -83,7 +94,7 @@ for name in "${attacks[@]}"; do
         *) false ;;
     esac
     if [ $? -eq 0 ]; then
-        ok "$name: contained, the test ${got/not_run/was not run (build failed)} (${secs}s)"
+        ok "$MODE: $name: contained, the test ${got/not_run/was not run (build failed)} (${secs}s)"
     else
         bad "$name: expected $want, got $got (build $build; see $d/out.txt)"
     fi

@@ -70,6 +70,9 @@ check "as the container's root: per-slot uids" \
 diff <(json_outcomes "$O/out.json") <(json_outcomes "$O/root.json") >"$O/root.diff"
 check "as the container's root: same outcome and score for every test" test ! -s "$O/root.diff"
 
+echo "the adversarial submissions, in containers"
+tests/selftest/adversarial.sh container || bad "an attack escaped a container (see above)"
+
 for lab in "$@"; do
     docker/grade.sh "$lab" "solutions/$lab" "$O/$lab-solution" >"$O/$lab-solution.txt" 2>&1
     score=$(json "$O/$lab-solution/results.json" .score)
