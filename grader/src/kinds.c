@@ -169,6 +169,16 @@ static void push_env(struct run_ctx *ctx, bool verdict)
         sv_push(&ctx->env, "OSLABS_VERDICT_FD=3");
     for (size_t i = 0; i < t->env.n; i++) {
         char *e = expand(ctx, t->env.v[i]);
+        size_t name_len = strcspn(e, "=") + 1;
+        /* a test's own NAME=value replaces the default one (PATH, say) */
+        for (size_t k = 0; k < ctx->env.n; k++) {
+            if (strncmp(ctx->env.v[k], e, name_len) == 0) {
+                free(ctx->env.v[k]);
+                ctx->env.v[k] = ctx->env.v[--ctx->env.n];
+                ctx->env.v[ctx->env.n] = NULL;
+                break;
+            }
+        }
         sv_push(&ctx->env, e);
         free(e);
     }

@@ -42,6 +42,7 @@ struct options {
     const char *workdir;
     bool keep;
     bool verbose;
+    bool fail_fast;
     const char *tool;
     const char *test; /* debug */
 };
@@ -49,7 +50,7 @@ struct options {
 static const char usage_text[] =
     "usage: grader run LAB [--submission DIR] [--only TEST]... [--hidden DIR] [--repeat N]\n"
     "                      [--jobs N] [--json FILE] [--junit FILE] [--autolab]\n"
-    "                      [--workdir DIR] [--keep] [--verbose]\n"
+    "                      [--workdir DIR] [--keep] [--verbose] [--fail-fast]\n"
     "       grader list LAB\n"
     "       grader check LAB\n"
     "       grader debug LAB TEST [--submission DIR] [--tool gdb|valgrind|strace|none]\n"
@@ -169,11 +170,12 @@ static int parse_options(int argc, char **argv, struct options *o)
                                              {"verbose", no_argument, NULL, 'v'},
                                              {"tool", required_argument, NULL, 't'},
                                              {"help", no_argument, NULL, 'h'},
+                                             {"fail-fast", no_argument, NULL, 'F'},
                                              {NULL, 0, NULL, 0}};
     long n;
     int c;
 
-    while ((c = getopt_long(argc, argv, "s:o:H:r:j:J:U:aw:kvt:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:o:H:r:j:J:U:aw:kvt:hF", longopts, NULL)) != -1) {
         switch (c) {
         case 's':
             o->submission = optarg;
@@ -211,6 +213,9 @@ static int parse_options(int argc, char **argv, struct options *o)
             break;
         case 'v':
             o->verbose = true;
+            break;
+        case 'F':
+            o->fail_fast = true;
             break;
         case 't':
             o->tool = optarg;
@@ -284,8 +289,12 @@ static int grade(const char *kit, const struct options *o, struct lab *lab, stru
 {
     struct strbuf err;
     char *sub = o->submission ? absolute_path(o->submission) : default_submission(kit, lab);
-    struct run_opts ro = {o->jobs, o->repeat, o->verbose, isatty(STDERR_FILENO) != 0,
-                          o->keep || o->workdir != NULL};
+    struct run_opts ro = {o->jobs,
+                          o->repeat,
+                          o->verbose,
+                          isatty(STDERR_FILENO) != 0,
+                          o->keep || o->workdir != NULL,
+                          o->fail_fast};
     int rc = 0;
 
     sb_init(&err);

@@ -251,6 +251,11 @@ void run_tests(struct stage *st, const struct run_opts *opts, struct test_result
     make_queue(&s, res, n);
     s.running = xcalloc(MAX_SLOTS, sizeof(*s.running));
     while (s.next < s.njobs || s.nrunning > 0) {
+        while (s.next < s.njobs && opts->fail_fast && s.queue[s.next].run > 0 &&
+               s.queue[s.next].res->outcome == OUT_FAIL) {
+            s.next++; /* the test's verdict is known already: failed */
+            s.done++;
+        }
         while (s.next < s.njobs && can_start(&s, &s.queue[s.next]))
             start_job(&s, &s.queue[s.next++]);
         wait_for_boxes(&s);

@@ -27,8 +27,9 @@ struct run_opts {
     int jobs;
     int repeat; /* at least this many runs per test */
     bool verbose;
-    bool progress; /* a progress line on stderr */
-    bool keep;     /* keep each run's scratch directory (else removed once judged) */
+    bool progress;  /* a progress line on stderr */
+    bool keep;      /* keep each run's scratch directory (else removed once judged) */
+    bool fail_fast; /* stop repeating a test once one run failed */
 };
 
 /* Marks every selected test of lab as not run, with reason. */

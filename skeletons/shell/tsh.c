@@ -1,0 +1,283 @@
+/*
+ * tsh.c - a tiny shell with job control, pipelines and redirections.
+ *
+ * The shell reads one command line at a time, runs builtins itself and
+ * everything else in a new process group per job. SIGCHLD's handler reaps
+ * children and reports the jobs that stop or die; SIGINT and SIGTSTP go on
+ * to the foreground job's group. The job list (tsh_helper.h) is shared with
+ * the handlers: the main program blocks SIGCHLD, SIGINT and SIGTSTP while it
+ * reads or changes it.
+ *
+ * Student: fill in the functions marked "You write". The helpers marked
+ * "Given" and tsh_helper.c already work; the messages marked DO NOT CHANGE
+ * are what the traces compare.
+ */
+#define _GNU_SOURCE
+#include "tsh_helper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The functions you write (see each one's contract below). */
+void eval(const char *cmdline);
+int builtin(char **argv);
+void launch(const struct tsh_line *line, const char *cmdline);
+void child_exec(const struct tsh_cmd *cmd, pid_t pgid, int in_fd, int out_fd, int close_fd,
+                const sigset_t *prev);
+void child_redirect(const struct tsh_cmd *cmd);
+void waitfg(pid_t pgid, const sigset_t *prev);
+void do_bgfg(char **argv);
+void do_cd(char **argv);
+void do_wait(void);
+void sigchld_handler(int sig);
+void sigint_handler(int sig);
+void sigtstp_handler(int sig);
+
+/* The helpers we give you. */
+void job_signals(sigset_t *set);
+int status_of(int wstatus);
+void install(int signum, void (*handler)(int));
+struct tsh_job *job_of_arg(const char *name, const char *arg);
+void do_jobs(void);
+void usage(void);
+
+/* Status of the last foreground job or builtin: what `$?` expands to. */
+static volatile sig_atomic_t last_status;
+
+/* Given: the three signals the job list is protected by. */
+void job_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGCHLD);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTSTP);
+}
+
+/* Given: the `$?` value of a wait status: 128+N for a signal or a stop. */
+int status_of(int wstatus)
+{
+    if (WIFEXITED(wstatus))
+        return WEXITSTATUS(wstatus);
+    if (WIFSIGNALED(wstatus))
+        return 128 + WTERMSIG(wstatus);
+    if (WIFSTOPPED(wstatus))
+        return 128 + WSTOPSIG(wstatus);
+    return 1;
+}
+
+/* Given: installs handler for signum, restarting interrupted system calls. */
+void install(int signum, void (*handler)(int))
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = handler;
+    job_signals(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    if (sigaction(signum, &sa, NULL) < 0) {
+        perror("tsh: sigaction");
+        exit(1);
+    }
+}
+
+/*
+ * waitfg - You write. Returns once the job with process group pgid is no
+ * longer in the foreground (it ended or stopped). Called with the job
+ * signals blocked; prev is the mask to sleep with. Must not busy-wait.
+ */
+void waitfg(pid_t pgid, const sigset_t *prev)
+{
+    (void)pgid;
+    (void)prev;
+}
+
+/*
+ * child_redirect - You write. In a new child: opens the command's
+ * redirections onto fds 0, 1 and 2. On failure prints
+ * "tsh: FILE: strerror" and exits with status 1.
+ */
+void child_redirect(const struct tsh_cmd *cmd)
+{
+    (void)cmd;
+}
+
+/*
+ * child_exec - You write. In a new child: restores the signal mask prev
+ * and the default signal actions, joins process group pgid (0: a group of
+ * its own), connects the pipe ends in_fd and out_fd (-1: none) to fds 0 and
+ * 1, closes close_fd (-1: none; the read end of the pipe out_fd writes to)
+ * and every other pipe fd, applies the redirections and execs the command.
+ * Never returns: 127 when the command is not found, 126 when it cannot be
+ * executed ("tsh: NAME: command not found" / "tsh: NAME: Permission denied").
+ */
+void child_exec(const struct tsh_cmd *cmd, pid_t pgid, int in_fd, int out_fd, int close_fd,
+                const sigset_t *prev)
+{
+    (void)cmd;
+    (void)pgid;
+    (void)in_fd;
+    (void)out_fd;
+    (void)close_fd;
+    (void)prev;
+    _exit(127);
+}
+
+/*
+ * launch - You write. Runs every command of line in one new process group,
+ * joined by pipes, as a job with the given cmdline. A background job prints
+ * "[JID] (PGID) CMDLINE"; for a foreground job, launch returns once it has
+ * ended or stopped. Block SIGCHLD (and SIGINT, SIGTSTP) from before the
+ * first fork until the job is in the job list.
+ */
+void launch(const struct tsh_line *line, const char *cmdline)
+{
+    (void)line;
+    (void)cmdline;
+}
+
+/* Given: the job named by a `fg`/`bg` argument (%JID or PID), or NULL after
+ * printing why. Call with the job signals blocked. */
+struct tsh_job *job_of_arg(const char *name, const char *arg)
+{
+    char *end;
+    long n;
+
+    if (arg == NULL) {
+        sio_printf(2, "%s command requires PID or %%jobid argument\n", name); /* DO NOT CHANGE */
+        return NULL;
+    }
+    errno = 0;
+    n = strtol(arg[0] == '%' ? arg + 1 : arg, &end, 10);
+    if (end == arg + (arg[0] == '%') || *end != '\0' || errno != 0 || n <= 0 || n > 1L << 30) {
+        sio_printf(2, "%s: argument must be a PID or %%jobid\n", name); /* DO NOT CHANGE */
+        return NULL;
+    }
+    struct tsh_job *job = arg[0] == '%' ? tsh_job_by_jid((int)n) : tsh_job_by_pid((pid_t)n);
+    if (job == NULL && arg[0] == '%')
+        sio_printf(2, "%%%ld: No such job\n", n); /* DO NOT CHANGE */
+    else if (job == NULL)
+        sio_printf(2, "(%ld): No such process\n", n); /* DO NOT CHANGE */
+    return job;
+}
+
+/*
+ * do_bgfg - You write. The `bg` and `fg` builtins: SIGCONT to the job's
+ * whole group; bg prints "[JID] (PGID) CMDLINE", fg waits for the job.
+ * Sets last_status (non-zero when the argument is bad).
+ */
+void do_bgfg(char **argv)
+{
+    (void)argv;
+}
+
+/* do_cd - You write. The `cd [DIR]` builtin (HOME without DIR). */
+void do_cd(char **argv)
+{
+    (void)argv;
+}
+
+/* do_wait - You write. The `wait` builtin: returns once no job runs in the
+ * background. Must not busy-wait. */
+void do_wait(void)
+{
+}
+
+/* do_jobs - Given. The `jobs` builtin. */
+void do_jobs(void)
+{
+    sigset_t mask, prev;
+
+    job_signals(&mask);
+    sigprocmask(SIG_BLOCK, &mask, &prev);
+    tsh_jobs_list(1);
+    sigprocmask(SIG_SETMASK, &prev, NULL);
+    last_status = 0;
+}
+
+/*
+ * builtin - You write. Runs argv if it names a builtin (exit, quit, cd,
+ * jobs, fg, bg, wait) and returns 1; returns 0 for anything else.
+ */
+int builtin(char **argv)
+{
+    (void)argv;
+    return 0;
+}
+
+/*
+ * eval - You write. Parses and runs one command line (its newline already
+ * removed): a syntax error prints "tsh: syntax error..." with a non-zero
+ * status, a lone builtin runs in the shell, anything else goes to launch.
+ */
+void eval(const char *cmdline)
+{
+    (void)cmdline;
+}
+
+/*
+ * sigchld_handler - You write. Reaps every child that ended or stopped,
+ * without blocking. A job whose processes have all ended leaves the list
+ * ("Job [JID] (PGID) terminated by signal N" if its last command was
+ * killed); a stopped job prints "Job [JID] (PGID) stopped by signal N".
+ * A foreground job's end or stop sets last_status.
+ */
+void sigchld_handler(int sig)
+{
+    (void)sig;
+}
+
+/* sigint_handler - You write. Ctrl-C: SIGINT to the foreground job's group. */
+void sigint_handler(int sig)
+{
+    (void)sig;
+}
+
+/* sigtstp_handler - You write. Ctrl-Z: SIGTSTP to the foreground job's group. */
+void sigtstp_handler(int sig)
+{
+    (void)sig;
+}
+
+/* Given: the usage message. */
+void usage(void)
+{
+    fprintf(stderr, "usage: tsh [-p]\n  -p  print no prompt (for the trace driver)\n");
+    exit(2);
+}
+
+/* Given: the read-eval loop. At end of input, exits with the last status. */
+int main(int argc, char **argv)
+{
+    static char cmdline[TSH_MAXLINE + 2];
+    int prompt = 1;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-p") == 0)
+            prompt = 0;
+        else
+            usage();
+    }
+    install(SIGINT, sigint_handler);
+    install(SIGTSTP, sigtstp_handler);
+    install(SIGCHLD, sigchld_handler);
+    for (;;) {
+        if (prompt)
+            sio_printf(1, "tsh> "); /* DO NOT CHANGE */
+        if (fgets(cmdline, sizeof(cmdline), stdin) == NULL) {
+            if (ferror(stdin) && errno == EINTR) {
+                clearerr(stdin);
+                continue;
+            }
+            exit(last_status);
+        }
+        cmdline[strcspn(cmdline, "\n")] = '\0';
+        eval(cmdline);
+    }
+}

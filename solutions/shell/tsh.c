@@ -1,0 +1,520 @@
+/*
+ * tsh.c - a tiny shell with job control, pipelines and redirections.
+ *
+ * The shell reads one command line at a time, runs builtins itself and
+ * everything else in a new process group per job. SIGCHLD's handler reaps
+ * children and reports the jobs that stop or die; SIGINT and SIGTSTP go on
+ * to the foreground job's group. The job list (tsh_helper.h) is shared with
+ * the handlers: the main program blocks SIGCHLD, SIGINT and SIGTSTP while it
+ * reads or changes it.
+ *
+ * Student: fill in the functions marked "You write". The helpers marked
+ * "Given" and tsh_helper.c already work; the messages marked DO NOT CHANGE
+ * are what the traces compare.
+ */
+#define _GNU_SOURCE
+#include "tsh_helper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The functions you write (see each one's contract below). */
+void eval(const char *cmdline);
+int builtin(char **argv);
+void launch(const struct tsh_line *line, const char *cmdline);
+void child_exec(const struct tsh_cmd *cmd, pid_t pgid, int in_fd, int out_fd, int close_fd,
+                const sigset_t *prev);
+void child_redirect(const struct tsh_cmd *cmd);
+void waitfg(pid_t pgid, const sigset_t *prev);
+void do_bgfg(char **argv);
+void do_cd(char **argv);
+void do_wait(void);
+void sigchld_handler(int sig);
+void sigint_handler(int sig);
+void sigtstp_handler(int sig);
+
+/* The helpers we give you. */
+void job_signals(sigset_t *set);
+int status_of(int wstatus);
+void install(int signum, void (*handler)(int));
+struct tsh_job *job_of_arg(const char *name, const char *arg);
+void do_jobs(void);
+void usage(void);
+
+/* Status of the last foreground job or builtin: what `$?` expands to. */
+static volatile sig_atomic_t last_status;
+
+/* Given: the three signals the job list is protected by. */
+void job_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGCHLD);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTSTP);
+}
+
+/* Given: the `$?` value of a wait status: 128+N for a signal or a stop. */
+int status_of(int wstatus)
+{
+    if (WIFEXITED(wstatus))
+        return WEXITSTATUS(wstatus);
+    if (WIFSIGNALED(wstatus))
+        return 128 + WTERMSIG(wstatus);
+    if (WIFSTOPPED(wstatus))
+        return 128 + WSTOPSIG(wstatus);
+    return 1;
+}
+
+/* Given: installs handler for signum, restarting interrupted system calls. */
+void install(int signum, void (*handler)(int))
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = handler;
+    job_signals(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    if (sigaction(signum, &sa, NULL) < 0) {
+        perror("tsh: sigaction");
+        exit(1);
+    }
+}
+
+/*
+ * waitfg - You write. Returns once the job with process group pgid is no
+ * longer in the foreground (it ended or stopped). Called with the job
+ * signals blocked; prev is the mask to sleep with. Must not busy-wait.
+ */
+void waitfg(pid_t pgid, const sigset_t *prev)
+{
+    // BEGIN SOLUTION
+    for (;;) {
+        struct tsh_job *job = tsh_job_fg();
+        if (job == NULL || job->pgid != pgid)
+            return;
+        sigsuspend(prev);
+    }
+    // END SOLUTION
+    // SKELETON: (void)pgid;
+    // SKELETON: (void)prev;
+}
+
+/*
+ * child_redirect - You write. In a new child: opens the command's
+ * redirections onto fds 0, 1 and 2. On failure prints
+ * "tsh: FILE: strerror" and exits with status 1.
+ */
+void child_redirect(const struct tsh_cmd *cmd)
+{
+    // BEGIN SOLUTION
+    struct {
+        const char *file;
+        int flags;
+        int target;
+    } r[3] = {
+        {cmd->infile, O_RDONLY, 0},
+        {cmd->outfile, O_WRONLY | O_CREAT | (cmd->append ? O_APPEND : O_TRUNC), 1},
+        {cmd->errfile, O_WRONLY | O_CREAT | O_TRUNC, 2},
+    };
+
+    for (int i = 0; i < 3; i++) {
+        if (r[i].file == NULL)
+            continue;
+        int fd = open(r[i].file, r[i].flags, 0666);
+        if (fd < 0) {
+            sio_printf(2, "tsh: %s: %s\n", r[i].file, strerror(errno)); /* DO NOT CHANGE */
+            _exit(1);
+        }
+        if (fd != r[i].target) {
+            dup2(fd, r[i].target);
+            close(fd);
+        }
+    }
+    // END SOLUTION
+    // SKELETON: (void)cmd;
+}
+
+/*
+ * child_exec - You write. In a new child: restores the signal mask prev
+ * and the default signal actions, joins process group pgid (0: a group of
+ * its own), connects the pipe ends in_fd and out_fd (-1: none) to fds 0 and
+ * 1, closes close_fd (-1: none; the read end of the pipe out_fd writes to)
+ * and every other pipe fd, applies the redirections and execs the command.
+ * Never returns: 127 when the command is not found, 126 when it cannot be
+ * executed ("tsh: NAME: command not found" / "tsh: NAME: Permission denied").
+ */
+void child_exec(const struct tsh_cmd *cmd, pid_t pgid, int in_fd, int out_fd, int close_fd,
+                const sigset_t *prev)
+{
+    // BEGIN SOLUTION
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTSTP, SIG_DFL);
+    signal(SIGCHLD, SIG_DFL);
+    sigprocmask(SIG_SETMASK, prev, NULL);
+    setpgid(0, pgid);
+    if (close_fd >= 0)
+        close(close_fd);
+    if (in_fd >= 0) {
+        dup2(in_fd, 0);
+        close(in_fd);
+    }
+    if (out_fd >= 0) {
+        dup2(out_fd, 1);
+        close(out_fd);
+    }
+    child_redirect(cmd);
+    execvp(cmd->argv[0], cmd->argv);
+    if (errno == ENOENT || errno == ENOTDIR) {
+        sio_printf(2, "tsh: %s: command not found\n", cmd->argv[0]); /* DO NOT CHANGE */
+        _exit(127);
+    }
+    if (errno == EACCES)
+        sio_printf(2, "tsh: %s: Permission denied\n", cmd->argv[0]); /* DO NOT CHANGE */
+    else
+        sio_printf(2, "tsh: %s: %s\n", cmd->argv[0], strerror(errno));
+    _exit(126);
+    // END SOLUTION
+    // SKELETON: (void)cmd;
+    // SKELETON: (void)pgid;
+    // SKELETON: (void)in_fd;
+    // SKELETON: (void)out_fd;
+    // SKELETON: (void)close_fd;
+    // SKELETON: (void)prev;
+    // SKELETON: _exit(127);
+}
+
+/*
+ * launch - You write. Runs every command of line in one new process group,
+ * joined by pipes, as a job with the given cmdline. A background job prints
+ * "[JID] (PGID) CMDLINE"; for a foreground job, launch returns once it has
+ * ended or stopped. Block SIGCHLD (and SIGINT, SIGTSTP) from before the
+ * first fork until the job is in the job list.
+ */
+void launch(const struct tsh_line *line, const char *cmdline)
+{
+    // BEGIN SOLUTION
+    sigset_t mask, prev;
+    pid_t pgid = 0;
+    pid_t pids[TSH_MAXCMDS];
+    int nstarted = 0;
+    int in_fd = -1;
+
+    job_signals(&mask);
+    sigprocmask(SIG_BLOCK, &mask, &prev);
+    if (tsh_job_count(TSH_FREE) == 0) {
+        sio_printf(2, "tsh: too many jobs\n");
+        last_status = 1;
+        sigprocmask(SIG_SETMASK, &prev, NULL);
+        return;
+    }
+    for (int i = 0; i < line->ncmds; i++) {
+        int pfd[2] = {-1, -1};
+        if (i < line->ncmds - 1 && pipe2(pfd, O_CLOEXEC) < 0) {
+            sio_printf(2, "tsh: pipe: %s\n", strerror(errno));
+            break;
+        }
+        pid_t pid = fork();
+        if (pid < 0) {
+            sio_printf(2, "tsh: fork: %s\n", strerror(errno));
+            close(pfd[0]);
+            close(pfd[1]);
+            break;
+        }
+        if (pid == 0)
+            child_exec(&line->cmds[i], pgid, in_fd, pfd[1], pfd[0], &prev);
+        if (pgid == 0)
+            pgid = pid;
+        setpgid(pid, pgid); /* also in the child: whichever runs first */
+        pids[nstarted++] = pid;
+        if (in_fd >= 0)
+            close(in_fd);
+        if (pfd[1] >= 0)
+            close(pfd[1]);
+        in_fd = pfd[0];
+    }
+    if (in_fd >= 0)
+        close(in_fd);
+    if (nstarted > 0) {
+        struct tsh_job *job = tsh_job_add(pgid, line->background ? TSH_BG : TSH_FG, cmdline);
+        for (int i = 0; i < nstarted; i++)
+            tsh_job_add_proc(job, pids[i]);
+        if (line->background)
+            sio_printf(1, "[%d] (%d) %s\n", job->jid, (int)pgid, cmdline); /* DO NOT CHANGE */
+        else
+            waitfg(pgid, &prev);
+    }
+    sigprocmask(SIG_SETMASK, &prev, NULL);
+    // END SOLUTION
+    // SKELETON: (void)line;
+    // SKELETON: (void)cmdline;
+}
+
+/* Given: the job named by a `fg`/`bg` argument (%JID or PID), or NULL after
+ * printing why. Call with the job signals blocked. */
+struct tsh_job *job_of_arg(const char *name, const char *arg)
+{
+    char *end;
+    long n;
+
+    if (arg == NULL) {
+        sio_printf(2, "%s command requires PID or %%jobid argument\n", name); /* DO NOT CHANGE */
+        return NULL;
+    }
+    errno = 0;
+    n = strtol(arg[0] == '%' ? arg + 1 : arg, &end, 10);
+    if (end == arg + (arg[0] == '%') || *end != '\0' || errno != 0 || n <= 0 || n > 1L << 30) {
+        sio_printf(2, "%s: argument must be a PID or %%jobid\n", name); /* DO NOT CHANGE */
+        return NULL;
+    }
+    struct tsh_job *job = arg[0] == '%' ? tsh_job_by_jid((int)n) : tsh_job_by_pid((pid_t)n);
+    if (job == NULL && arg[0] == '%')
+        sio_printf(2, "%%%ld: No such job\n", n); /* DO NOT CHANGE */
+    else if (job == NULL)
+        sio_printf(2, "(%ld): No such process\n", n); /* DO NOT CHANGE */
+    return job;
+}
+
+/*
+ * do_bgfg - You write. The `bg` and `fg` builtins: SIGCONT to the job's
+ * whole group; bg prints "[JID] (PGID) CMDLINE", fg waits for the job.
+ * Sets last_status (non-zero when the argument is bad).
+ */
+void do_bgfg(char **argv)
+{
+    // BEGIN SOLUTION
+    sigset_t mask, prev;
+    int is_fg = strcmp(argv[0], "fg") == 0;
+
+    job_signals(&mask);
+    sigprocmask(SIG_BLOCK, &mask, &prev);
+    struct tsh_job *job = job_of_arg(argv[0], argv[1]);
+    if (job == NULL) {
+        last_status = 1;
+    } else if (is_fg) {
+        job->state = TSH_FG;
+        kill(-job->pgid, SIGCONT);
+        waitfg(job->pgid, &prev);
+    } else {
+        job->state = TSH_BG;
+        kill(-job->pgid, SIGCONT);
+        sio_printf(1, "[%d] (%d) %s\n", job->jid, (int)job->pgid, job->cmdline); /* DO NOT CHANGE */
+        last_status = 0;
+    }
+    sigprocmask(SIG_SETMASK, &prev, NULL);
+    // END SOLUTION
+    // SKELETON: (void)argv;
+}
+
+/* do_cd - You write. The `cd [DIR]` builtin (HOME without DIR). */
+void do_cd(char **argv)
+{
+    // BEGIN SOLUTION
+    const char *dir = argv[1] != NULL ? argv[1] : getenv("HOME");
+
+    if (dir == NULL) {
+        sio_printf(2, "tsh: cd: HOME not set\n");
+        last_status = 1;
+    } else if (chdir(dir) < 0) {
+        sio_printf(2, "tsh: cd: %s: %s\n", dir, strerror(errno)); /* DO NOT CHANGE */
+        last_status = 1;
+    } else {
+        last_status = 0;
+    }
+    // END SOLUTION
+    // SKELETON: (void)argv;
+}
+
+/* do_wait - You write. The `wait` builtin: returns once no job runs in the
+ * background. Must not busy-wait. */
+void do_wait(void)
+{
+    // BEGIN SOLUTION
+    sigset_t mask, prev;
+
+    job_signals(&mask);
+    sigprocmask(SIG_BLOCK, &mask, &prev);
+    while (tsh_job_count(TSH_BG) > 0)
+        sigsuspend(&prev);
+    sigprocmask(SIG_SETMASK, &prev, NULL);
+    last_status = 0;
+    // END SOLUTION
+}
+
+/* do_jobs - Given. The `jobs` builtin. */
+void do_jobs(void)
+{
+    sigset_t mask, prev;
+
+    job_signals(&mask);
+    sigprocmask(SIG_BLOCK, &mask, &prev);
+    tsh_jobs_list(1);
+    sigprocmask(SIG_SETMASK, &prev, NULL);
+    last_status = 0;
+}
+
+/*
+ * builtin - You write. Runs argv if it names a builtin (exit, quit, cd,
+ * jobs, fg, bg, wait) and returns 1; returns 0 for anything else.
+ */
+int builtin(char **argv)
+{
+    // BEGIN SOLUTION
+    const char *name = argv[0];
+
+    if (strcmp(name, "quit") == 0)
+        exit(last_status);
+    if (strcmp(name, "exit") == 0)
+        exit(argv[1] != NULL ? atoi(argv[1]) & 0xff : last_status);
+    if (strcmp(name, "cd") == 0)
+        do_cd(argv);
+    else if (strcmp(name, "jobs") == 0)
+        do_jobs();
+    else if (strcmp(name, "fg") == 0 || strcmp(name, "bg") == 0)
+        do_bgfg(argv);
+    else if (strcmp(name, "wait") == 0)
+        do_wait();
+    else
+        return 0;
+    return 1;
+    // END SOLUTION
+    // SKELETON: (void)argv;
+    // SKELETON: return 0;
+}
+
+/*
+ * eval - You write. Parses and runs one command line (its newline already
+ * removed): a syntax error prints "tsh: syntax error..." with a non-zero
+ * status, a lone builtin runs in the shell, anything else goes to launch.
+ */
+void eval(const char *cmdline)
+{
+    // BEGIN SOLUTION
+    struct tsh_line line;
+
+    if (tsh_parse(cmdline, last_status, &line) < 0) {
+        sio_printf(2, "tsh: syntax error: %s\n", line.error); /* DO NOT CHANGE */
+        last_status = 2;
+        return;
+    }
+    if (line.ncmds == 0)
+        return;
+    if (line.ncmds > 1 || !builtin(line.cmds[0].argv))
+        launch(&line, cmdline);
+    tsh_line_free(&line);
+    // END SOLUTION
+    // SKELETON: (void)cmdline;
+}
+
+/*
+ * sigchld_handler - You write. Reaps every child that ended or stopped,
+ * without blocking. A job whose processes have all ended leaves the list
+ * ("Job [JID] (PGID) terminated by signal N" if its last command was
+ * killed); a stopped job prints "Job [JID] (PGID) stopped by signal N".
+ * A foreground job's end or stop sets last_status.
+ */
+void sigchld_handler(int sig)
+{
+    (void)sig;
+    // BEGIN SOLUTION
+    int saved = errno;
+    int wstatus;
+    pid_t pid;
+
+    while ((pid = waitpid(-1, &wstatus, WNOHANG | WUNTRACED | WCONTINUED)) > 0) {
+        struct tsh_job *job = tsh_job_by_pid(pid);
+        if (job == NULL)
+            continue;
+        if (WIFSTOPPED(wstatus)) {
+            if (job->state == TSH_FG)
+                last_status = status_of(wstatus);
+            if (job->state != TSH_STOPPED)
+                sio_printf(1, "Job [%d] (%d) stopped by signal %d\n", job->jid, (int)job->pgid,
+                           WSTOPSIG(wstatus)); /* DO NOT CHANGE */
+            job->state = TSH_STOPPED;
+        } else if (WIFCONTINUED(wstatus)) {
+            if (job->state == TSH_STOPPED)
+                job->state = TSH_BG;
+        } else if (tsh_job_reaped(job, pid, wstatus) == 0) {
+            if (WIFSIGNALED(job->status))
+                sio_printf(1, "Job [%d] (%d) terminated by signal %d\n", job->jid, (int)job->pgid,
+                           WTERMSIG(job->status)); /* DO NOT CHANGE */
+            if (job->state == TSH_FG)
+                last_status = status_of(job->status);
+            tsh_job_delete(job);
+        }
+    }
+    errno = saved;
+    // END SOLUTION
+}
+
+/* sigint_handler - You write. Ctrl-C: SIGINT to the foreground job's group. */
+void sigint_handler(int sig)
+{
+    (void)sig;
+    // BEGIN SOLUTION
+    int saved = errno;
+    struct tsh_job *job = tsh_job_fg();
+
+    if (job != NULL)
+        kill(-job->pgid, SIGINT);
+    errno = saved;
+    // END SOLUTION
+}
+
+/* sigtstp_handler - You write. Ctrl-Z: SIGTSTP to the foreground job's group. */
+void sigtstp_handler(int sig)
+{
+    (void)sig;
+    // BEGIN SOLUTION
+    int saved = errno;
+    struct tsh_job *job = tsh_job_fg();
+
+    if (job != NULL)
+        kill(-job->pgid, SIGTSTP);
+    errno = saved;
+    // END SOLUTION
+}
+
+/* Given: the usage message. */
+void usage(void)
+{
+    fprintf(stderr, "usage: tsh [-p]\n  -p  print no prompt (for the trace driver)\n");
+    exit(2);
+}
+
+/* Given: the read-eval loop. At end of input, exits with the last status. */
+int main(int argc, char **argv)
+{
+    static char cmdline[TSH_MAXLINE + 2];
+    int prompt = 1;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-p") == 0)
+            prompt = 0;
+        else
+            usage();
+    }
+    install(SIGINT, sigint_handler);
+    install(SIGTSTP, sigtstp_handler);
+    install(SIGCHLD, sigchld_handler);
+    for (;;) {
+        if (prompt)
+            sio_printf(1, "tsh> "); /* DO NOT CHANGE */
+        if (fgets(cmdline, sizeof(cmdline), stdin) == NULL) {
+            if (ferror(stdin) && errno == EINTR) {
+                clearerr(stdin);
+                continue;
+            }
+            exit(last_status);
+        }
+        cmdline[strcspn(cmdline, "\n")] = '\0';
+        eval(cmdline);
+    }
+}
