@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "box.h"
+#include "cgroup.h"
 #include "keeper.h"
 #include "fsutil.h"
 #include "util.h"
@@ -51,6 +52,8 @@ struct box {
     struct box *gdb;
     char *backtrace;
     char *error;
+    struct box_cgroup cg;
+    long cg_mem_mb;
 };
 
 static struct box_env env_state;
@@ -152,7 +155,7 @@ static void close_keeper_ends(struct keeper_fds *k)
 struct box *box_start(const struct box_spec *spec)
 {
     struct box *b = box_new(spec);
-    struct keeper_fds k = {-1, -1, -1, -1, -1};
+    struct keeper_fds k = {-1, -1, -1, -1, -1, {-1, -1}};
     int flags = spec->untrusted ? env_state.ns_flags : 0;
     uid_t uid = getuid();
     gid_t gid = getgid();
@@ -163,11 +166,23 @@ struct box *box_start(const struct box_spec *spec)
         fail_box(b, "pipe");
         return b;
     }
+    if (spec->untrusted && cg_available()) {
+        /* all of the box's processes together: the address-space limit, or 4 GiB */
+        b->cg_mem_mb = spec->lim.as_mb > 0 ? spec->lim.as_mb : 4096;
+        cg_create(&b->cg, b->cg_mem_mb, spec->lim.nproc);
+        k.cg_procs[0] = b->cg.procs_fd[0];
+        k.cg_procs[1] = b->cg.procs_fd[1];
+    }
     fflush(NULL);
     pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, NULL);
     if (pid == 0)
         keeper_main(&b->spec, &k, flags, uid, gid);
     close_keeper_ends(&k);
+    for (int i = 0; i < 2; i++) { /* the keeper has its copies */
+        if (b->cg.procs_fd[i] >= 0)
+            close(b->cg.procs_fd[i]);
+        b->cg.procs_fd[i] = -1;
+    }
     if (pid < 0) {
         fail_box(b, "clone");
         return b;
@@ -490,6 +505,8 @@ static void fill_end(const struct box *b, struct box_result *res)
     } else if (WIFSIGNALED(f->status)) {
         res->end = BOX_SIGNALED;
         res->code = WTERMSIG(f->status);
+        if (res->code == SIGKILL && cg_hit_memory_limit(&b->cg))
+            res->memory_limit_mb = b->cg_mem_mb;
     } else {
         res->end = BOX_EXITED;
         res->code = WEXITSTATUS(f->status);
@@ -526,6 +543,7 @@ void box_collect(struct box *b, struct box_result *res)
         box_collect(b->gdb, &r);
         box_result_free(&r);
     }
+    cg_destroy(&b->cg);
     sv_free(&b->argv);
     sv_free(&b->envp);
     free(b->cwd);
@@ -573,6 +591,10 @@ char *box_describe_end(const struct box_result *res, double timeout)
     case BOX_EXITED:
         return xasprintf("exited with status %d", res->code);
     case BOX_SIGNALED:
+        if (res->memory_limit_mb > 0)
+            return xasprintf("killed by SIGKILL: out of memory (the test's processes together "
+                             "may use %ld MiB)",
+                             res->memory_limit_mb);
         if (res->code == SIGXCPU || (res->code == SIGKILL && res->cpu >= timeout))
             return xasprintf("killed by %s: CPU time limit", signal_name(res->code, sig, 32));
         if (res->code == SIGXFSZ)
@@ -645,6 +667,8 @@ static void describe_layer(void)
         sb_adds(&s, "no namespaces (session, rlimits, subreaper kill)");
     if (env_state.root)
         sb_addf(&s, ", per-slot uids from %u", (unsigned)env_state.uid_base);
+    if (cg_available())
+        sb_addf(&s, ", %s", cg_describe());
     snprintf(env_state.layer, sizeof(env_state.layer), "%s", s.buf);
     sb_free(&s);
 }
@@ -733,5 +757,7 @@ void box_setup(void)
         }
     }
     env_state.userns = (env_state.ns_flags & CLONE_NEWUSER) != 0;
+    if (env_state.root)
+        cg_setup();
     describe_layer();
 }

@@ -81,10 +81,11 @@ struct box_result {
     size_t out_len, out_dropped;
     char *err;
     size_t err_len, err_dropped;
-    char *verdict;   /* what the harness wrote; NULL if nothing */
-    int leftovers;   /* processes still alive when the program ended */
-    char *backtrace; /* gdb output on a timeout, or NULL */
-    char *error;     /* BOX_FAILED: why the box could not run the program */
+    char *verdict;        /* what the harness wrote; NULL if nothing */
+    int leftovers;        /* processes still alive when the program ended */
+    long memory_limit_mb; /* > 0: killed for going over the box's memory cgroup limit */
+    char *backtrace;      /* gdb output on a timeout, or NULL */
+    char *error;          /* BOX_FAILED: why the box could not run the program */
 };
 
 /* What the machine allows; filled by box_setup(). */

@@ -443,6 +443,17 @@ static void watch(int sfd, int ctrl, pid_t program, struct keeper_record *rec, b
     }
 }
 
+static void join_cgroups(const struct keeper_fds *fds)
+{
+    for (int i = 0; i < 2; i++) {
+        if (fds->cg_procs[i] >= 0) {
+            if (write(fds->cg_procs[i], "0", 1) < 0)
+                continue; /* best effort: the rlimits still apply */
+            close(fds->cg_procs[i]);
+        }
+    }
+}
+
 static int cmp_int(const void *a, const void *b)
 {
     return *(const int *)a - *(const int *)b;
@@ -455,11 +466,12 @@ static int cmp_int(const void *a, const void *b)
  */
 static void close_others(const struct keeper_fds *fds)
 {
-    int keep[5] = {fds->out_w, fds->err_w, fds->verdict_w, fds->status_w, fds->ctrl_r};
+    int keep[7] = {fds->out_w,  fds->err_w,       fds->verdict_w,  fds->status_w,
+                   fds->ctrl_r, fds->cg_procs[0], fds->cg_procs[1]};
     int next = 3;
 
-    qsort(keep, 5, sizeof(int), cmp_int);
-    for (int i = 0; i < 5; i++) {
+    qsort(keep, 7, sizeof(int), cmp_int);
+    for (int i = 0; i < 7; i++) {
         if (keep[i] < next)
             continue;
         if (keep[i] > next)
@@ -480,6 +492,7 @@ void keeper_main(const struct box_spec *spec, const struct keeper_fds *fds, int 
 
     close_others(fds);
     prctl(PR_SET_NAME, "oslabs-keeper", 0, 0, 0);
+    join_cgroups(fds); /* before any fork: everything the box starts is inside */
     sfd = block_sigchld_fd();
     if (sfd < 0)
         fail_setup(fds->status_w, "signalfd");

@@ -27,6 +27,7 @@ struct keeper_fds {
     int out_w, err_w, verdict_w; /* the program's ends; -1 if unused */
     int status_w;                /* keeper -> grader */
     int ctrl_r;                  /* grader -> keeper; EOF means kill */
+    int cg_procs[2];             /* the box's cgroup.procs files; -1 if none */
 };
 
 /* The keeper's whole life; never returns. */

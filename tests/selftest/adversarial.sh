@@ -98,6 +98,10 @@ for name in "${attacks[@]}"; do
     else
         bad "$name: expected $want, got $got (build $build; see $d/out.txt)"
     fi
+    reason=$(sed -n "s/^reason-$MODE:[[:space:]]*//p" "$A/$name/expect")
+    if [ -n "$reason" ] && ! grep -q "$reason" <(json "$d/results.json" '.tests[0].output'); then
+        bad "$name: the report does not say \"$reason\""
+    fi
     if grep -q ESCAPED "$d/results.json" "$d/out.txt"; then
         bad "$name: the attack reports that it ESCAPED"
     fi
