@@ -37,6 +37,34 @@ for lab in "$@"; do
 done
 echo "every lab above graded twice (default jobs, then one job): $((($(date +%s%N) - total_start) / 1000000)) ms"
 
+# The container's overhead: the same grading in and out of a container.
+IMAGE=${OSLABS_IMAGE:-oslabs}
+if docker/engine.sh >/dev/null 2>&1; then
+    read -r -a engine <<<"$(docker/engine.sh)"
+fi
+if [ -n "${engine[*]:-}" ] && "${engine[@]}" image inspect "$IMAGE" >/dev/null 2>&1; then
+    echo
+    echo "container overhead (image $IMAGE, engine ${engine[0]}):"
+    start=$(date +%s%N)
+    for _ in 1 2 3 4 5; do
+        "${engine[@]}" run --rm --network none --ulimit nofile=1024:1024 "$IMAGE" true
+    done
+    echo "  an empty container, start to exit: $((($(date +%s%N) - start) / 5000000)) ms"
+    for lab in ${@:-}; do
+        start=$(date +%s%N)
+        $G run "$lab" --submission "solutions/$lab" --json $O/$lab.local.json >/dev/null 2>&1
+        local_ms=$((($(date +%s%N) - start) / 1000000))
+        start=$(date +%s%N)
+        OSLABS_IMAGE=$IMAGE docker/grade.sh "$lab" "solutions/$lab" $O/$lab.container >/dev/null 2>&1
+        cont_ms=$((($(date +%s%N) - start) / 1000000))
+        printf '  %-10s local %6d ms   container %6d ms   overhead %6d ms\n' \
+            "$lab" "$local_ms" "$cont_ms" $((cont_ms - local_ms))
+    done
+else
+    echo
+    echo "container overhead: no image '$IMAGE' here (make image), not measured"
+fi
+
 for lab in "$@"; do
     if [ -x "tests/bench/$lab.sh" ]; then
         echo

@@ -3,9 +3,11 @@
 # 100% in every one of SOLUTION_RUNS runs, its skeleton builds and scores
 # at most 10%, and every mutant in tests/mutants/LAB fails the tests its
 # header names in every one of MUTANT_RUNS runs. Every graded test must be
-# named by some mutant: a test no bug can fail proves nothing. All of it
-# runs with the other cores busy (a CPU hog), where races and timing
-# assumptions show: a verdict that changes from run to run fails.
+# named by some mutant: a test no bug can fail proves nothing. The
+# solution's runs happen with the other cores busy (a CPU hog), where races
+# and timing assumptions show: a verdict that changes from run to run
+# fails. Mutants are graded two at a time (SOAK_HOG=1 keeps the hog on for
+# them too, as make soak does).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/selftest/lib.sh
@@ -14,11 +16,17 @@ SOLUTION_RUNS=${SOLUTION_RUNS:-5}
 MUTANT_RUNS=${MUTANT_RUNS:-1}
 
 hogs=()
-for _ in $(seq 2 "$(nproc)"); do
-    (while :; do :; done) &
-    hogs+=($!)
-done
-trap '[ ${#hogs[@]} -eq 0 ] || kill "${hogs[@]}" 2>/dev/null' EXIT
+hog_on() {
+    for _ in $(seq 2 "$(nproc)"); do
+        (while :; do :; done) &
+        hogs+=($!)
+    done
+}
+hog_off() {
+    [ ${#hogs[@]} -eq 0 ] || kill "${hogs[@]}" 2>/dev/null
+    hogs=()
+}
+trap hog_off EXIT
 
 # The tests a mutant must fail, from its "Must-fail:" header line.
 must_fail() {
@@ -56,25 +64,40 @@ check_skeleton() {
         awk -v s="$score" -v m="$max" 'BEGIN { exit !(s <= 0.1 * m) }'
 }
 
+# Grades one mutant (patched copy of the solution, --only its Must-fail tests).
+grade_mutant() {
+    local lab=$1 patch=$2 o=$OUT/labs/$1 name dir tests
+    name=$(basename "$patch" .patch)
+    tests=$(must_fail "$patch" | tr '\n' ' ')
+    [ -n "$tests" ] || return 0
+    dir=$o/mutants/$name
+    rm -rf "$dir" && mkdir -p "$dir" && cp -r "solutions/$lab/." "$dir/"
+    if ! patch -s -p1 -N -d "$dir" <"$patch" >"$o/$name.patch.log" 2>&1; then
+        echo "patch-failed" >"$o/$name.status"
+        return 0
+    fi
+    # --fail-fast: a race test's repetitions stop at the first failure; the
+    # verdict (failed) is the same, without waiting out every hang
+    $GRADER run "$lab" --submission "$dir" --only "$tests" --repeat "$MUTANT_RUNS" --fail-fast \
+        --json "$o/$name.json" >"$o/$name.txt" 2>&1
+    echo "$?" >"$o/$name.status"
+}
+
+# Judges a graded mutant: every test its header names must have failed.
 check_mutant() {
-    local lab=$1 patch=$2 o=$OUT/labs/$lab name tests dir failed_tests t out
+    local lab=$1 patch=$2 o=$OUT/labs/$1 name tests t out status
     name=$(basename "$patch" .patch)
     tests=$(must_fail "$patch" | tr '\n' ' ')
     if [ -z "$tests" ]; then
         bad "$lab/$name: no Must-fail line in its header"
         return
     fi
-    dir=$o/mutants/$name
-    rm -rf "$dir" && mkdir -p "$dir" && cp -r "solutions/$lab/." "$dir/"
-    if ! patch -s -p1 -N -d "$dir" <"$patch" >"$o/$name.patch.log" 2>&1; then
+    status=$(cat "$o/$name.status" 2>/dev/null || echo missing)
+    if [ "$status" = patch-failed ]; then
         bad "$lab/$name: the patch no longer applies to solutions/$lab"
         return
     fi
-    # --fail-fast: a race test's 20 repetitions stop at the first failure; the
-    # verdict (failed) is the same, without waiting out every hang
-    $GRADER run "$lab" --submission "$dir" --only "$tests" --repeat "$MUTANT_RUNS" --fail-fast \
-        --json "$o/$name.json" >"$o/$name.txt" 2>&1
-    if [ $? -ne 0 ]; then
+    if [ "$status" != 0 ]; then
         bad "$lab/$name: the grader could not run it (see $o/$name.txt)"
         return
     fi
@@ -111,8 +134,15 @@ for lab in "$@"; do
     o=$OUT/labs/$lab
     rm -rf "$o" && mkdir -p "$o" && : >"$o/covered"
     check "$lab: the manifest is valid" $GRADER check "$lab"
+    hog_on
     check_solution "$lab"
+    [ "${SOAK_HOG:-0}" = 1 ] || hog_off
     check_skeleton "$lab"
+    export -f grade_mutant must_fail
+    export GRADER OUT MUTANT_RUNS
+    find tests/mutants/"$lab" -name '*.patch' | sort |
+        xargs -P 2 -I{} bash -c "grade_mutant $lab {}"
+    hog_off
     nm=0
     for p in tests/mutants/"$lab"/*.patch; do
         [ -e "$p" ] || continue

@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 
 status=0
-SOLUTION_RUNS=${SOAK_RUNS:-50} MUTANT_RUNS=${SOAK_MUTANT_RUNS:-3} \
+SOLUTION_RUNS=${SOAK_RUNS:-50} MUTANT_RUNS=${SOAK_MUTANT_RUNS:-3} SOAK_HOG=1 \
     OUT=build/soak tests/selftest/labs.sh "$@" || status=1
 for lab in "$@"; do
     echo "== $lab: runs passed, per test, of the solution"
