@@ -97,6 +97,7 @@ static struct box *box_new(const struct box_spec *spec)
 
     copy_spec(b, spec);
     b->out_r = b->err_r = b->verdict_r = b->status_r = b->ctrl_w = -1;
+    b->cg.procs_fd[0] = b->cg.procs_fd[1] = -1; /* not 0: that is stdin */
     b->keeper = -1;
     sb_init(&b->out);
     sb_init(&b->err);
@@ -202,9 +203,9 @@ static void drain(int *fd, struct strbuf *s, size_t cap, size_t *dropped)
 
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0)
-            return; /* EAGAIN: nothing more now */
-        if (n == 0) {
+        if (n < 0 && errno == EAGAIN)
+            return;   /* nothing more now */
+        if (n <= 0) { /* end of file, or an error that would repeat forever */
             close_fd(fd);
             return;
         }
@@ -248,9 +249,9 @@ static void read_status(struct box *b, double now)
             read(b->status_r, (char *)&b->rec + b->status_got, sizeof(b->rec) - b->status_got);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0)
+        if (n < 0 && errno == EAGAIN)
             return;
-        if (n == 0) { /* the keeper died without a word: we killed it */
+        if (n <= 0) { /* the keeper died without a word (we killed it), or an error */
             close_fd(&b->status_r);
             reap_keeper(b);
             if (!b->have_final) {

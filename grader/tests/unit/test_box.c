@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -245,6 +246,31 @@ static void hidden_paths_are_empty_inside(void **state)
     rmdir(secret);
 }
 
+/* A box without a cgroup once closed the grader's fd 0, then read a reused
+ * descriptor as another box's output. */
+static void boxes_leave_the_graders_descriptors_alone(void **state)
+{
+    char *argv[] = {"true", NULL};
+    struct box_spec spec;
+    struct box_result r;
+
+    (void)state;
+    memset(&spec, 0, sizeof(spec));
+    spec.argv = argv;
+    spec.envp = env;
+    spec.timeout = 5;
+    for (int i = 0; i < 2; i++) {
+        spec.untrusted = i == 1;
+        spec.uid = spec.gid = box_env()->uid_base + 40;
+        box_run(&spec, &r);
+        assert_int_equal(r.end, BOX_EXITED);
+        box_result_free(&r);
+        assert_true(fcntl(0, F_GETFD) >= 0);
+        assert_true(fcntl(1, F_GETFD) >= 0);
+        assert_true(fcntl(2, F_GETFD) >= 0);
+    }
+}
+
 static void missing_program_is_a_box_failure(void **state)
 {
     char *argv[] = {"/nonexistent/prog", NULL};
@@ -292,6 +318,7 @@ int main(void)
         cmocka_unit_test(unprivileged_when_root),
         cmocka_unit_test(private_tmp_keeps_only_the_work_directory_read_only),
         cmocka_unit_test(hidden_paths_are_empty_inside),
+        cmocka_unit_test(boxes_leave_the_graders_descriptors_alone),
         cmocka_unit_test(missing_program_is_a_box_failure),
         cmocka_unit_test(fork_bomb_is_contained),
     };
