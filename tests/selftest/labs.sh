@@ -12,7 +12,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/selftest/lib.sh
 
-SOLUTION_RUNS=${SOLUTION_RUNS:-5}
+SOLUTION_RUNS=${SOLUTION_RUNS:-10}
 MUTANT_RUNS=${MUTANT_RUNS:-1}
 
 hogs=()
