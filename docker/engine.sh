@@ -4,6 +4,11 @@
 # hybrid-cgroup kernels). Exit 1, naming both, when neither works.
 set -uo pipefail
 
+# a caller that already knows (a batch of many submissions) says so
+if [ -n "${OSLABS_ENGINE:-}" ]; then
+    echo "$OSLABS_ENGINE"
+    exit 0
+fi
 if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
     echo docker
     exit 0
@@ -14,7 +19,8 @@ if command -v podman >/dev/null; then
     if command -v runc >/dev/null; then
         podman+=(--runtime runc --cgroup-manager cgroupfs)
     fi
-    if "${podman[@]}" info >/dev/null 2>&1; then
+    # listing images answers as surely as `podman info`, in a tenth of the time
+    if "${podman[@]}" image ls -q >/dev/null 2>&1; then
         echo "${podman[*]}"
         exit 0
     fi

@@ -79,6 +79,7 @@ static cJSON *test_json(const struct report *r, const struct test_result *t, siz
     add_number(extra, "runs", t->runs);
     add_number(extra, "passed_runs", t->passed);
     add_number(extra, "time", t->time);
+    add_number(extra, "total_time", t->total_time);
     cJSON_AddItemToObject(o, "extra_data", extra);
     free(output);
     return o;

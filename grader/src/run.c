@@ -132,6 +132,7 @@ static void start_job(struct sched *s, struct job *j)
 static void record_run(struct test_result *r, struct run_ctx *ctx, double wall)
 {
     r->runs++;
+    r->total_time += wall;
     if (wall > r->time)
         r->time = wall;
     if (ctx->outcome == OUT_PASS) {

@@ -16,8 +16,9 @@ struct test_result {
     const struct test *test;
     bool selected; /* false: left out by --only */
     enum outcome outcome;
-    int runs, passed; /* with --repeat */
-    double time;      /* the slowest run, seconds */
+    int runs, passed;  /* with --repeat */
+    double time;       /* the slowest run, seconds */
+    double total_time; /* all runs together, seconds */
     double score;
     char *reason;  /* one line */
     char *details; /* evidence: output, diff, valgrind errors, backtrace */

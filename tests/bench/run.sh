@@ -22,7 +22,7 @@ measure() {
     $G run "$lab" --submission "$sub" --jobs 1 --json $O/$name.j1.json >/dev/null 2>&1
     start=$(jq -r '.execution_time' $O/$name.j1.json)
     build=$(jq -r '.extra_data.build_time' $O/$name.j1.json)
-    tests=$(jq -r '[.tests[].extra_data.time] | add // 0' $O/$name.j1.json)
+    tests=$(jq -r '[.tests[].extra_data.total_time] | add // 0' $O/$name.j1.json)
     n=$(jq -r '.tests | length' $O/$name.j1.json)
     awk -v name="$name" -v w="$wall" -v t1="$start" -v b="$build" -v t="$tests" -v n="$n" 'BEGIN {
         o = t1 - b - t; printf "%-10s %10.2f %10.2f %10.2f %12.2f %8.0fms\n", name, w / 1000, b, t, o, 1000 * o / (n ? n : 1) }'
@@ -41,13 +41,15 @@ echo "every lab above graded twice (default jobs, then one job): $((($(date +%s%
 IMAGE=${OSLABS_IMAGE:-oslabs}
 if docker/engine.sh >/dev/null 2>&1; then
     read -r -a engine <<<"$(docker/engine.sh)"
+    export OSLABS_ENGINE="${engine[*]}" # detect once, as a batch would
 fi
 if [ -n "${engine[*]:-}" ] && "${engine[@]}" image inspect "$IMAGE" >/dev/null 2>&1; then
     echo
     echo "container overhead (image $IMAGE, engine ${engine[0]}):"
     start=$(date +%s%N)
     for _ in 1 2 3 4 5; do
-        "${engine[@]}" run --rm --network none --ulimit nofile=1024:1024 "$IMAGE" true
+        "${engine[@]}" run --rm --network none --ulimit nofile=1024:1024 \
+            --ulimit nproc=4096:4096 "$IMAGE" true
     done
     echo "  an empty container, start to exit: $((($(date +%s%N) - start) / 5000000)) ms"
     for lab in ${@:-}; do
