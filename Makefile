@@ -7,6 +7,10 @@
 #   make image                                           build the oslabs container image
 #   make docker-grade LAB=shell [SUB=dir]                grade inside a fresh hardened container
 #   make docker-shell                                    self-study shell in the container
+#   make batch LAB=shell SUBS=dir OUT=dir [ARGS="--jobs 4 --shard 1/2 ..."]
+#                                                        grade a class (grader batch)
+#   make dist OUT=dir                                    the student handout repository
+#   make gradescope|prairielearn|autolab LAB=shell       a platform's autograder bundle
 #   make bench | soak | lint | list | clean
 
 LAB  ?=
@@ -24,7 +28,7 @@ GRADE_LABS := $(if $(LAB),$(LAB),$(LABS))
 GRADER_SRC := $(wildcard grader/src/*.c grader/src/*.h) grader/Makefile
 
 .PHONY: all grade debug test deps deps-grade deps-test bench soak lint list clean \
-        image docker-grade docker-shell
+        image docker-grade docker-shell batch dist gradescope prairielearn autolab
 all: $(GRADER)
 
 $(GRADER): $(GRADER_SRC)
@@ -79,6 +83,19 @@ docker-grade:
 
 docker-shell:
 	@docker/shell.sh
+
+batch: deps-grade $(GRADER)
+	@if [ -z "$(LAB)" ] || [ -z "$(SUBS)" ] || [ -z "$(OUT)" ]; then \
+	    echo "usage: make batch LAB=lab SUBS=submissions-dir OUT=results-dir [ARGS=...]"; exit 1; fi
+	@$(GRADER) batch $(LAB) $(SUBS) --out $(OUT) $(ARGS)
+
+dist:
+	@if [ -z "$(OUT)" ]; then echo "usage: make dist OUT=dir"; exit 1; fi
+	@grader/dist.sh $(OUT)
+
+gradescope prairielearn autolab:
+	@if [ -z "$(LAB)" ]; then echo "usage: make $@ LAB=lab [OUT=dir]"; exit 1; fi
+	@docker/bundle.sh $@ $(LAB) $(or $(OUT),build/bundles)
 
 list: $(GRADER)
 	@for lab in $(GRADE_LABS); do $(GRADER) list $$lab; echo; done

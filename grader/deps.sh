@@ -6,7 +6,7 @@
 #   grader/deps.sh list grade|test     the package names
 set -euo pipefail
 
-grade_pkgs=(gcc make libc6-dev pkg-config libcmocka-dev libinih-dev libcjson-dev
+grade_pkgs=(gcc make libc6-dev pkg-config libcmocka-dev libinih-dev libcjson-dev libarchive-dev
             valgrind gdb strace binutils diffutils dash procps)
 test_pkgs=("${grade_pkgs[@]}" jq libxml2-utils patch python3 python3-jsonschema
            clang-format cppcheck sqlite3 git)
@@ -34,7 +34,7 @@ missing() {
         for p in cc make valgrind gdb strace nm diff; do
             command -v "$p" >/dev/null || echo "$p"
         done
-        for p in cmocka.h ini.h cjson/cJSON.h; do
+        for p in cmocka.h ini.h cjson/cJSON.h archive.h; do
             echo "#include <$p>" | cc -E -x c - >/dev/null 2>&1 || echo "$p"
         done
         return

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "box.h"
+#include "batch.h"
 #include "build.h"
 #include "fsutil.h"
 #include "kinds.h"
@@ -13,6 +14,7 @@
 #include "report.h"
 #include "run.h"
 #include "stage.h"
+#include "unpack.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,6 +58,9 @@ static const char usage_text[] =
     "       grader debug LAB TEST [--submission DIR] [--tool gdb|valgrind|strace|none]\n"
     "       grader config LAB KEY      (KEY: container, name, title, files)\n"
     "       grader probe\n"
+    "       grader batch LAB SUBMISSIONS_DIR --out DIR [--jobs N] [--container|--local]\n"
+    "                    [--hidden DIR] [--repeat N] [--shard I/N] [--force] [--timeout S]\n"
+    "       grader merge --out DIR OUT...\n"
     "LAB is a lab's name (labs/LAB) or a path to a directory with a lab.ini.\n"
     "Exit status: 0 graded (whatever the score), 1 usage or setup error, 2 internal error.\n";
 
@@ -283,6 +288,39 @@ static void protect_hidden_transcripts(const struct lab *lab, const struct stage
     }
 }
 
+/*
+ * A submission is a directory or an archive (unpacked into a new temporary
+ * directory, *unpacked); either way *sub becomes the directory that holds
+ * the student files, looking inside one wrapping directory. 0, or -1.
+ */
+static int open_submission(const struct lab *lab, char **sub, char **unpacked, struct strbuf *err)
+{
+    char *root;
+
+    if (unpack_is_archive(*sub)) {
+        const char *tmp = getenv("TMPDIR");
+        char *dir = xasprintf("%s/oslabs-unpack-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (mkdtemp(dir) == NULL) {
+            sb_addf(err, "%s: %s", dir, strerror(errno));
+            free(dir);
+            return -1;
+        }
+        *unpacked = dir;
+        char *dest = xasprintf("%s/files", dir);
+        int rc = unpack_archive(*sub, dest, err);
+        free(*sub);
+        *sub = dest;
+        if (rc < 0)
+            return -1;
+    } else if (!is_dir(*sub)) {
+        return -1;
+    }
+    root = unpack_find_root(*sub, &lab->files);
+    free(*sub);
+    *sub = root;
+    return 0;
+}
+
 /* Stages, builds and runs; fills rep. Returns 0, or 1 on a setup error. */
 static int grade(const char *kit, const struct options *o, struct lab *lab, struct report *rep,
                  struct stage *st, struct build_result *build, struct strbuf *problems)
@@ -295,12 +333,16 @@ static int grade(const char *kit, const struct options *o, struct lab *lab, stru
                           isatty(STDERR_FILENO) != 0,
                           o->keep || o->workdir != NULL,
                           o->fail_fast};
+    char *unpacked = NULL;
     int rc = 0;
 
     sb_init(&err);
-    if (sub == NULL || !is_dir(sub)) {
-        fprintf(stderr, "grader: the submission %s is not a directory\n",
-                o->submission ? o->submission : sub);
+    if (sub == NULL || open_submission(lab, &sub, &unpacked, &err) < 0) {
+        fprintf(stderr, "grader: the submission %s: %s\n", o->submission ? o->submission : "",
+                err.len ? err.buf : "not a directory or an archive (.zip, .tar, .tar.gz, ...)");
+        if (unpacked != NULL)
+            remove_tree(unpacked);
+        free(unpacked);
         free(sub);
         sb_free(&err);
         return EXIT_USAGE;
@@ -324,6 +366,9 @@ static int grade(const char *kit, const struct options *o, struct lab *lab, stru
         else
             results_not_run(rep->res, rep->n, "not run: the build failed");
     }
+    if (unpacked != NULL)
+        remove_tree(unpacked);
+    free(unpacked);
     free(sub);
     sb_free(&err);
     return rc;
@@ -682,6 +727,14 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         fputs(usage_text, stdout);
         return 0;
+    }
+    if (strcmp(cmd, "merge") == 0)
+        return merge_command(argc - 1, argv + 1);
+    if (strcmp(cmd, "batch") == 0) {
+        kit = find_kit();
+        rc = batch_command(kit, argc - 1, argv + 1);
+        free(kit);
+        return rc;
     }
     optind = 2;
     if ((rc = parse_options(argc, argv, &o)) != 0)

@@ -138,6 +138,8 @@ static cJSON *extra_json(const struct report *r)
     add_number(e, "jobs", r->jobs);
     add_number(e, "repeat", r->repeat);
     add_number(e, "build_time", r->build != NULL ? r->build->time : 0);
+    if (r->setup_problem != NULL)
+        add_string(e, "problem", r->setup_problem);
     add_string(e, "build",
                r->setup_problem   ? "not-run"
                : r->build == NULL ? "not-run"

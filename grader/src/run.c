@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "run.h"
 #include "box.h"
+#include "hostlock.h"
 #include "fsutil.h"
 #include "kinds.h"
 #include "probe.h"
@@ -122,6 +123,8 @@ static void start_job(struct sched *s, struct job *j)
     uid = box_env()->uid_base + 1 + (uid_t)j->slot;
     j->scratch = stage_scratch(s->st, t->name, j->run, root, uid, uid);
     run_ctx_init(&j->ctx, t, s->st->labdir, j->scratch, j->run, uid);
+    /* blocks only when nothing of ours runs (see can_start) */
+    hostlock_take(t->serial ? HOSTLOCK_EXCLUSIVE : HOSTLOCK_SHARED);
     start_phase(j);
     s->running[s->nrunning++] = j;
     if (t->serial)
@@ -176,6 +179,8 @@ static void finish_job(struct sched *s, struct job *j, int index)
     j->scratch = NULL;
     s->running[index] = s->running[--s->nrunning];
     s->done++;
+    if (s->nrunning == 0)
+        hostlock_release(); /* a serial test of another grader may go */
 }
 
 /* A box finished: judge it, then start the next phase or finish the job. */
@@ -198,6 +203,8 @@ static bool can_start(const struct sched *s, const struct job *j)
         return false;
     if (j->res->test->serial)
         return s->nrunning == 0;
+    if (s->nrunning > 0 && hostlock_contended())
+        return false; /* drain, so that the other grader's serial test can run */
     return s->nrunning < s->opts->jobs;
 }
 

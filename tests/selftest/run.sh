@@ -18,6 +18,12 @@ echo "== adversarial submissions"
 tests/selftest/adversarial.sh || status=1
 echo "== containers"
 tests/selftest/containers.sh "$@" || status=1
+echo "== batch grading"
+tests/selftest/batch.sh "$@" || status=1
+echo "== student handout (make dist)"
+tests/selftest/dist.sh || status=1
+echo "== platform bundles"
+tests/selftest/bundles.sh "$@" || status=1
 echo "== style"
 tests/selftest/lint.sh || status=1
 echo "== self-test $([ $status -eq 0 ] && echo passed || echo FAILED) in $(($(date +%s) - start)) s"
