@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,9 +32,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXIT_USAGE 1
+#define EXIT_USAGE       1
 #define EXIT_INTERRUPTED 130
-#define KILL_GRACE 10.0 /* seconds between SIGTERM and SIGKILL */
+#define KILL_GRACE       10.0 /* seconds between SIGTERM and SIGKILL */
 
 enum mode { MODE_AUTO, MODE_LOCAL, MODE_CONTAINER };
 
@@ -48,9 +49,9 @@ struct batch_opts {
 enum state { ST_SKIP, ST_TODO, ST_RUNNING, ST_DONE };
 
 struct student {
-    char *name;   /* its directory in OUT */
-    char *path;   /* the submission: a directory or an archive */
-    char *hash;   /* submission and lab, hex */
+    char *name; /* its directory in OUT */
+    char *path; /* the submission: a directory or an archive */
+    char *hash; /* submission and lab, hex */
     enum state state;
     pid_t pid;
     double start, deadline, kill_at;
@@ -109,13 +110,17 @@ static int parse_shard(const char *s, struct batch_opts *o)
 
 static int parse_batch_options(int argc, char **argv, struct batch_opts *o)
 {
-    static const struct option longopts[] = {
-        {"out", required_argument, NULL, 'O'},     {"jobs", required_argument, NULL, 'j'},
-        {"container", no_argument, NULL, 'C'},     {"local", no_argument, NULL, 'L'},
-        {"hidden", required_argument, NULL, 'H'},  {"repeat", required_argument, NULL, 'r'},
-        {"shard", required_argument, NULL, 'S'},   {"force", no_argument, NULL, 'f'},
-        {"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"out", required_argument, NULL, 'O'},
+                                             {"jobs", required_argument, NULL, 'j'},
+                                             {"container", no_argument, NULL, 'C'},
+                                             {"local", no_argument, NULL, 'L'},
+                                             {"hidden", required_argument, NULL, 'H'},
+                                             {"repeat", required_argument, NULL, 'r'},
+                                             {"shard", required_argument, NULL, 'S'},
+                                             {"force", no_argument, NULL, 'f'},
+                                             {"timeout", required_argument, NULL, 'T'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     long n;
     double d;
     int c;
@@ -123,15 +128,23 @@ static int parse_batch_options(int argc, char **argv, struct batch_opts *o)
     optind = 1;
     while ((c = getopt_long(argc, argv, "O:j:CLH:r:S:fT:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'O': o->out = optarg; break;
+        case 'O':
+            o->out = optarg;
+            break;
         case 'j':
             if (parse_long(optarg, 1, 64, &n) < 0)
                 return batch_error("--jobs: '%s' is not a number in [1, 64]", optarg);
             o->jobs = (int)n;
             break;
-        case 'C': o->mode = MODE_CONTAINER; break;
-        case 'L': o->mode = MODE_LOCAL; break;
-        case 'H': o->hidden = optarg; break;
+        case 'C':
+            o->mode = MODE_CONTAINER;
+            break;
+        case 'L':
+            o->mode = MODE_LOCAL;
+            break;
+        case 'H':
+            o->hidden = optarg;
+            break;
         case 'r':
             if (parse_long(optarg, 1, 1000, &n) < 0)
                 return batch_error("--repeat: '%s' is not a number in [1, 1000]", optarg);
@@ -141,14 +154,20 @@ static int parse_batch_options(int argc, char **argv, struct batch_opts *o)
             if (parse_shard(optarg, o) != 0)
                 return EXIT_USAGE;
             break;
-        case 'f': o->force = true; break;
+        case 'f':
+            o->force = true;
+            break;
         case 'T':
             if (parse_double(optarg, 1, 86400, &d) < 0)
                 return batch_error("--timeout: '%s' is not a number of seconds", optarg);
             o->timeout = d;
             break;
-        case 'h': fputs(batch_usage, stdout); exit(0);
-        default: fputs(batch_usage, stderr); return EXIT_USAGE;
+        case 'h':
+            fputs(batch_usage, stdout);
+            exit(0);
+        default:
+            fputs(batch_usage, stderr);
+            return EXIT_USAGE;
         }
     }
     if (argc - optind != 2 || o->out == NULL) {
@@ -213,8 +232,9 @@ static int choose_mode(struct batch *b)
                            "(docker/engine.sh; make image), or grade with --local",
                            image);
     if (b->o->mode == MODE_AUTO)
-        fprintf(stderr, "grader: no container engine with the image '%s': grading in the local "
-                        "sandbox (make image, or --local to silence this)\n",
+        fprintf(stderr,
+                "grader: no container engine with the image '%s': grading in the local "
+                "sandbox (make image, or --local to silence this)\n",
                 image);
     return 0;
 }
@@ -332,8 +352,8 @@ static void select_students(struct batch *b)
 
     for (size_t i = 0; i < b->n; i++) {
         struct student *s = &b->st[i];
-        if (b->o->shard_n > 1 && name_hash(s->name) % (uint64_t)b->o->shard_n !=
-                                     (uint64_t)(b->o->shard_i - 1)) {
+        if (b->o->shard_n > 1 &&
+            name_hash(s->name) % (uint64_t)b->o->shard_n != (uint64_t)(b->o->shard_i - 1)) {
             s->state = ST_SKIP;
             continue;
         }
@@ -504,6 +524,31 @@ static char *last_line(const char *path)
     return line;
 }
 
+/*
+ * "the submission /a/b/alice.zip: why" -> "the submission alice.zip: why":
+ * where the batch ran (a host, a container, a cluster) is not part of a grade.
+ */
+static char *short_paths(char *reason)
+{
+    static const char prefix[] = "the submission ";
+    char *path, *end, *slash, *s;
+
+    if (strncmp(reason, prefix, strlen(prefix)) != 0)
+        return reason;
+    path = reason + strlen(prefix);
+    end = strstr(path, ": ");
+    if (end == NULL)
+        return reason;
+    *end = '\0';
+    slash = strrchr(path, '/');
+    *end = ':';
+    if (slash == NULL)
+        return reason;
+    s = xasprintf("%s%s", prefix, slash + 1);
+    free(reason);
+    return s;
+}
+
 /* The first line after "The first errors:" in the results' output. */
 static char *build_reason(const char *output)
 {
@@ -512,8 +557,8 @@ static char *build_reason(const char *output)
     if (p == NULL)
         return xstrdup("the build failed");
     p += strlen("The first errors:\n");
-    return xasprintf("the build failed: %.*s", (int)(strcspn(p, "\n") > 160 ? 160 : strcspn(p, "\n")),
-                     p);
+    return xasprintf("the build failed: %.*s",
+                     (int)(strcspn(p, "\n") > 160 ? 160 : strcspn(p, "\n")), p);
 }
 
 struct verdict {
@@ -539,11 +584,11 @@ static void judge_student(const struct batch *b, const struct student *s, const 
         v->reason = xasprintf("grading took longer than %.0f s", s->deadline - s->start);
     } else if (r == NULL || !exited_ok) {
         v->status = "error";
-        v->reason = last_line(log);
+        v->reason = short_paths(last_line(log));
     } else if (cJSON_IsString(problem)) {
         v->status = "error";
-        v->reason = xasprintf("%.*s", (int)strcspn(problem->valuestring, "\n"),
-                              problem->valuestring);
+        v->reason =
+            xasprintf("%.*s", (int)strcspn(problem->valuestring, "\n"), problem->valuestring);
     } else if (cJSON_IsString(build) && strcmp(build->valuestring, "failed") == 0) {
         v->status = "build-failed";
         v->reason = build_reason(cJSON_IsString(output) ? output->valuestring : NULL);
@@ -687,8 +732,8 @@ static void report_done(struct batch *b, const struct student *s, const struct v
     if (b->tty)
         fprintf(stderr, "\r\033[K");
     if (!b->tty || strcmp(v->status, "graded") != 0)
-        printf("[%zu/%zu] %s: %g/%g %s%s%s (%.1f s)\n", b->done, b->todo, s->name, v->score,
-               v->max, v->status, v->reason[0] ? ": " : "", v->reason, seconds);
+        printf("[%zu/%zu] %s: %g/%g %s%s%s (%.1f s)\n", b->done, b->todo, s->name, v->score, v->max,
+               v->status, v->reason[0] ? ": " : "", v->reason, seconds);
     fflush(stdout);
 }
 
@@ -898,21 +943,29 @@ static void batch_free(struct batch *b)
     free(b->engine);
 }
 
+/* The CPUs this process may use (a cluster's allocation), not all the machine's. */
+static int usable_cpus(void)
+{
+    cpu_set_t set;
+
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+/*
+ * The grader itself, for the children: /proc/self/exe (a fork's is ours)
+ * still runs this very binary after a rebuild replaced the file.
+ */
 static char *self_exe(void)
 {
-    char buf[4096];
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-    if (n <= 0)
-        die("readlink /proc/self/exe: %s", strerror(errno));
-    buf[n] = '\0';
-    return xstrdup(buf);
+    return xstrdup("/proc/self/exe");
 }
 
 static int setup_batch(struct batch *b)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int rc;
+    int cpus = usable_cpus(), rc;
 
     if (!is_dir(b->o->subs))
         return batch_error("the submissions directory %s does not exist", b->o->subs);
@@ -924,7 +977,7 @@ static int setup_batch(struct batch *b)
         return batch_error("in a container, a lab is named (labs/NAME), not a path: %s",
                            b->o->lab_arg);
     b->self = self_exe();
-    b->test_jobs = (int)(cpus / b->o->jobs) > 1 ? (int)(cpus / b->o->jobs) : 1;
+    b->test_jobs = cpus / b->o->jobs > 1 ? cpus / b->o->jobs : 1;
     b->tty = isatty(STDERR_FILENO) != 0;
     if ((rc = list_submissions(b)) != 0)
         return rc;
@@ -947,11 +1000,10 @@ int batch_command(const char *kit, int argc, char **argv)
 {
     struct batch_opts o = {0};
     struct batch b;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int rc;
+    int cpus = usable_cpus(), rc;
 
     o.repeat = 1;
-    o.jobs = cpus >= 4 ? (int)(cpus / 2) : 1;
+    o.jobs = cpus >= 4 ? cpus / 2 : 1;
     if ((rc = parse_batch_options(argc, argv, &o)) != 0)
         return rc;
     memset(&b, 0, sizeof(b));

@@ -282,8 +282,8 @@ static void summary_status(struct strbuf *s, const struct gradebook *gb)
         max = r->max > max ? r->max : max;
     }
     if (gb->n > 0)
-        sb_addf(s, "\nScores: mean %.1f, lowest %g, highest %g, out of %g.\n",
-                sum / (double)gb->n, worst, best, max);
+        sb_addf(s, "\nScores: mean %.1f, lowest %g, highest %g, out of %g.\n", sum / (double)gb->n,
+                worst, best, max);
 }
 
 static void summary_histogram(struct strbuf *s, const struct gradebook *gb)
@@ -337,7 +337,8 @@ static void collect_stats(const struct gradebook *gb, struct test_stats *st)
 static int cmp_time(const void *a, const void *b)
 {
     const struct test_stats *x = a, *y = b;
-    double tx = x->runs ? x->time / (double)x->runs : 0, ty = y->runs ? y->time / (double)y->runs : 0;
+    double tx = x->runs ? x->time / (double)x->runs : 0,
+           ty = y->runs ? y->time / (double)y->runs : 0;
 
     return tx < ty ? 1 : tx > ty ? -1 : strcmp(x->test, y->test);
 }
@@ -398,7 +399,8 @@ static void summary_reasons(struct strbuf *s, const struct gradebook *gb)
         }
     if (n > 1)
         qsort(rc, n, sizeof(*rc), cmp_count);
-    sb_adds(s, "\n## The most common failures\n\n| submissions | test | reason |\n|---:|---|---|\n");
+    sb_adds(s,
+            "\n## The most common failures\n\n| submissions | test | reason |\n|---:|---|---|\n");
     for (size_t k = 0; k < n; k++) {
         if (k < 15) {
             char *tab = strchr(rc[k].key, '\t');
@@ -434,8 +436,7 @@ char *gradebook_summary(const struct gradebook *gb)
     struct strbuf s;
 
     sb_init(&s);
-    sb_addf(&s, "# Batch summary: %s\n\n%zu submissions.\n\n", gb->n ? gb->rows[0].lab : "",
-            gb->n);
+    sb_addf(&s, "# Batch summary: %s\n\n%zu submissions.\n\n", gb->n ? gb->rows[0].lab : "", gb->n);
     summary_status(&s, gb);
     summary_histogram(&s, gb);
     summary_tests(&s, gb);

@@ -24,7 +24,7 @@ static char *lock_dir(void)
     if (env != NULL && *env != '\0')
         return xstrdup(env);
     if (geteuid() == 0)
-        return xstrdup("/run/oslabs");
+        return xstrdup("/run/oslabs/locks"); /* docker/grade.sh shares it with containers */
     if (xdg != NULL && *xdg != '\0')
         return xasprintf("%s/oslabs", xdg);
     return xasprintf("/tmp/oslabs-%u", (unsigned)geteuid());

@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const extensions[] = {".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".tbz2",
-                                         ".txz",    ".tar",     ".zip"};
+static const char *const extensions[] = {".tar.gz", ".tar.bz2", ".tar.xz", ".tgz",
+                                         ".tbz2",   ".txz",     ".tar",    ".zip"};
 
 static size_t archive_suffix(const char *name)
 {

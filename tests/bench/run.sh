@@ -67,6 +67,11 @@ else
     echo "container overhead: no image '$IMAGE' here (make image), not measured"
 fi
 
+if [ $# -gt 0 ]; then
+    echo
+    tests/bench/batch.sh "$@"
+fi
+
 for lab in "$@"; do
     if [ -x "tests/bench/$lab.sh" ]; then
         echo
