@@ -8,7 +8,7 @@ set -euo pipefail
 
 grade_pkgs=(gcc make libc6-dev pkg-config libcmocka-dev libinih-dev libcjson-dev libarchive-dev
             valgrind gdb strace binutils diffutils dash procps)
-test_pkgs=("${grade_pkgs[@]}" jq libxml2-utils patch python3 python3-jsonschema
+test_pkgs=("${grade_pkgs[@]}" jq libxml2-utils patch python3 python3-jsonschema python3-yaml
            clang-format cppcheck sqlite3 git)
 
 usage() {

@@ -11,12 +11,7 @@ cd "$(dirname "$0")/../.."
 
 O=$OUT/containers
 rm -rf "$O" && mkdir -p "$O"
-if ! docker/engine.sh >/dev/null 2>&1; then
-    if [ "${OSLABS_REQUIRE_CONTAINERS:-0}" = 1 ]; then
-        bad "no container engine works here (docker/engine.sh)"
-    else
-        echo "  SKIP  no container engine works here: the container checks did not run"
-    fi
+if ! engine_or_skip "the container checks"; then
     finish
     exit $?
 fi

@@ -54,3 +54,15 @@ finish() {
     echo "  $SELFTEST_PASSED passed, $SELFTEST_FAILED failed"
     [ "$SELFTEST_FAILED" -eq 0 ]
 }
+
+# engine_or_skip WHAT: 0 when a container engine works; else WHAT is
+# skipped, loudly (a failure under OSLABS_REQUIRE_CONTAINERS=1, as in CI).
+engine_or_skip() {
+    docker/engine.sh >/dev/null 2>&1 && return 0
+    if [ "${OSLABS_REQUIRE_CONTAINERS:-0}" = 1 ]; then
+        bad "no container engine works here (docker/engine.sh)"
+    else
+        echo "  SKIP  no container engine works here: $1 did not run"
+    fi
+    return 1
+}
