@@ -237,6 +237,17 @@ if [ -d "$D/out" ]; then
     diff "$SMALL/expected.csv" "$S/merged/grades.csv" >"$S/csv.diff"
     check "two shards merged equal one unsharded run" test ! -s "$S/csv.diff"
 
+    echo "hidden tests (deadlock)"
+    H=$O/hidden
+    $GRADER batch deadlock "$SMALL/subs" --out "$H" --local --hidden labs/deadlock/hidden \
+        >"$H.txt" 2>&1
+    hidden=$(head -1 "$H/grades.csv" | tr ',' '\n' | grep -c '^hidden-')
+    expect_eq "--hidden: the hidden tests are columns of grades.csv" 2 "$hidden"
+    expect_eq "  ... and graded, with the visibility of their manifest" \
+        "$(sed -n 's/^visibility *= *//p' labs/deadlock/hidden/lab.ini | sort -u | tr '\n' ' ' | xargs)" \
+        "$(jq -r '[.tests[] | select(.name | startswith("hidden-")) | .visibility] | unique | join(" ")' \
+            "$H/m-negative-balance/results.json")"
+
     echo "cluster templates, run as the cluster would (deadlock)"
     C=$O/cluster
     mkdir -p "$C"
