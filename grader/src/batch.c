@@ -301,12 +301,16 @@ static int list_submissions(struct batch *b)
         return batch_error("%s: %s", b->o->subs, strerror(errno));
     for (int i = 0; i < n; i++) {
         char *p = xasprintf("%s/%s", b->o->subs, list[i]->d_name);
-        if (is_dir(p))
+        char *real = realpath(p, NULL);
+        if (real != NULL && strcmp(real, b->out) == 0)
+            ; /* --out inside the submissions: not a student */
+        else if (is_dir(p))
             add_student(b, list[i]->d_name, false);
         else if (unpack_is_archive(p))
             add_student(b, list[i]->d_name, true);
         else
             fprintf(stderr, "grader: ignoring %s: not a directory or an archive\n", p);
+        free(real);
         free(p);
         free(list[i]);
     }
@@ -357,7 +361,11 @@ static void select_students(struct batch *b)
             s->state = ST_SKIP;
             continue;
         }
-        s->hash = xasprintf("%016llx", (unsigned long long)treehash_path(config, s->path));
+        /* an entry that is a link (to a shared store) is hashed where it leads */
+        char *real = realpath(s->path, NULL);
+        s->hash =
+            xasprintf("%016llx", (unsigned long long)treehash_path(config, real ? real : s->path));
+        free(real);
         char *meta = xasprintf("%s/%s/batch.json", b->out, s->name);
         cJSON *j = b->o->force ? NULL : read_json_file(meta);
         const cJSON *h = cJSON_GetObjectItemCaseSensitive(j, "hash");

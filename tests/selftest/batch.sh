@@ -284,6 +284,19 @@ PY
     check "k8s: $shards indexes and the merge job equal one batch" test ! -s "$C/k8s.diff"
 fi
 
+echo "odd layouts"
+L=$O/layout
+mkdir -p "$L/store" "$L/subs"
+cp -r skeletons/deadlock "$L/store/linked"
+ln -s "$KIT/$L/store/linked" "$L/subs/linked"
+$GRADER batch deadlock "$L/subs" --out "$L/subs/results" --local >"$L/first.txt" 2>&1
+expect_eq "--out inside the submissions is no student; a student that is a link is one" linked \
+    "$(tail -n +2 "$L/subs/results/grades.csv" | cut -d, -f1 | xargs)"
+echo "/* changed */" >>"$L/store/linked/bank.c"
+$GRADER batch deadlock "$L/subs" --out "$L/subs/results" --local >"$L/second.txt" 2>&1
+grep -q ", 1 to grade" "$L/second.txt"
+expect_eq "a change behind the link is seen" 0 $?
+
 echo "bad input"
 $GRADER batch deadlock /nonexistent --out "$O/x" --local >"$O/bad1.txt" 2>&1
 expect_eq "a missing submissions directory: exit 1" 1 $?
