@@ -4,7 +4,7 @@
 #   gradescope    OUT/gradescope-LAB.zip (setup.sh and run_autograder at its root)
 #   prairielearn  OUT/prairielearn-LAB/  (a question's tests/ directory, run.sh)
 #   autolab       OUT/autolab-LAB/       (autograde-Makefile, autograde.tar, LAB.yml)
-# Each holds the kit that grades the lab: the grader's sources, labs/common,
+# Each holds the kit that grades the lab: the grader's sources, grader/harness,
 # labs/LAB with its hidden tests, the top Makefile; never solutions or
 # mutants. The platform files are the templates in docker/bundles/.
 set -euo pipefail
@@ -58,7 +58,7 @@ handin_name() {
 copy_kit() {
     mkdir -p "$1"
     tar -c --exclude='*.o' --exclude='*.d' grader/src grader/Makefile grader/deps.sh \
-        grader/MANUAL.md labs/common "labs/$lab" Makefile | tar -C "$1" -x
+        grader/MANUAL.md grader/harness "labs/$lab" Makefile | tar -C "$1" -x
     fill "$T/common.sh" "$1/oslabs-bundle.sh"
 }
 

@@ -92,7 +92,7 @@ static char *find_kit(void)
     if (n > 0) {
         exe[n] = '\0';
         char *kit = xstrdup(dirname(dirname(exe)));
-        char *common = xasprintf("%s/labs/common", kit);
+        char *common = xasprintf("%s/grader/harness", kit);
         bool ok = is_dir(common);
         free(common);
         if (ok)

@@ -57,7 +57,7 @@ int stage_create(const struct lab *lab, const char *kit, const char *workdir, st
     st->scratch = xasprintf("%s/scratch", st->root);
     remove_tree(st->labdir);
     remove_tree(st->scratch);
-    common_src = xasprintf("%s/labs/common", kit);
+    common_src = xasprintf("%s/grader/harness", kit);
     common_dst = xasprintf("%s/common", st->root);
     remove_tree(common_dst);
     if (copy_tree(lab->dir, st->labdir, skip, msg, sizeof(msg)) < 0 ||

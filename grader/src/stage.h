@@ -21,7 +21,7 @@ struct stage {
 
 /*
  * Creates the work directory (workdir, or a fresh one under TMPDIR) and
- * copies the lab (without hidden/) and kit/labs/common into it.
+ * copies the lab (without hidden/) and kit/grader/harness (as common/) into it.
  * 0, or -1 with a message in err.
  */
 int stage_create(const struct lab *lab, const char *kit, const char *workdir, struct stage *st,

@@ -13,7 +13,7 @@ RUNS=${RUNS:-10}
 stage() {
     local w=$O/$1
     rm -rf "$w" && mkdir -p "$w"
-    cp -r labs/common "$w/common" && cp -r labs/deadlock "$w/deadlock" && rm -rf "$w/deadlock/hidden"
+    cp -r grader/harness "$w/common" && cp -r labs/deadlock "$w/deadlock" && rm -rf "$w/deadlock/hidden"
     cp "$2"/bank.c "$2"/lockdep.c "$2"/bankers.c "$w/deadlock/"
     [ -z "${3:-}" ] || patch -s -p1 -d "$w/deadlock" <"$3"
     make -s -C "$w/deadlock" bench_deadlock >/dev/null

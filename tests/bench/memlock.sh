@@ -14,7 +14,7 @@ O=build/bench/memlock
 stage() {
     local w=$O/$1
     rm -rf "$w" && mkdir -p "$w"
-    cp -r labs/common "$w/common" && cp -r labs/memlock "$w/memlock" && rm -rf "$w/memlock/hidden"
+    cp -r grader/harness "$w/common" && cp -r labs/memlock "$w/memlock" && rm -rf "$w/memlock/hidden"
     cp "$2"/memguard.c "$2"/swapwatch.c "$w/memlock/"
     make -s -C "$w/memlock" bench_memlock >/dev/null
 }

@@ -38,7 +38,7 @@ work=$PWD/build/extra-fsync
 rm -rf "$work"
 mkdir -p "$work/tmp"
 trap 'rm -rf "$work"' EXIT
-cp -r labs/common "$work/common"
+cp -r grader/harness "$work/common"
 cp -r labs/fsync "$work/fsync"
 rm -rf "$work/fsync/hidden"
 if ! make -s -C "$work/fsync" crashsim/crashsim >"$work/build.log" 2>&1; then

@@ -13,7 +13,7 @@ rm -rf "$work"
 mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 
-cp -r labs/common "$work/common"
+cp -r grader/harness "$work/common"
 cp -r labs/pimutex "$work/pimutex"
 rm -rf "$work/pimutex/hidden"
 cp solutions/pimutex/pi_mutex.c solutions/pimutex/rpi_mutex.c "$work/pimutex/"

@@ -16,7 +16,7 @@ die() { echo "extra-prodcons: $*" >&2; exit 1; }
 # stage DIR SUBMISSION: the lab as the grader stages it, built.
 stage() {
     rm -rf "$1" && mkdir -p "$1"
-    cp -r "$root/labs/common" "$1/common"
+    cp -r "$root/grader/harness" "$1/common"
     mkdir "$1/prodcons"
     (cd "$root/labs/prodcons" && tar cf - --exclude=hidden .) | (cd "$1/prodcons" && tar xf -)
     cp "$2"/bbuf.c "$2"/tpool.c "$1/prodcons/"

@@ -18,7 +18,7 @@ fi
 rm -rf "$work"
 mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
-cp -r "$root/labs/common" "$work/common"
+cp -r "$root/grader/harness" "$work/common"
 cp -r "$root/labs/shell" "$work/shell"
 rm -rf "$work/shell/hidden"
 cp "$root/solutions/shell/tsh.c" "$work/shell/"
