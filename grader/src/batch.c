@@ -60,7 +60,7 @@ struct student {
 
 struct batch {
     const struct batch_opts *o;
-    char *kit, *self, *labdir, *out, *inflight, *hidden;
+    char *kit, *self, *labdir, *subs, *out, *inflight, *hidden;
     char *container_label, *engine;
     struct student *st;
     size_t n, todo, done, failures, running;
@@ -282,7 +282,7 @@ static void add_student(struct batch *b, const char *entry, bool archive)
     s = &b->st[b->n++];
     memset(s, 0, sizeof(*s));
     s->name = name;
-    s->path = xasprintf("%s/%s", b->o->subs, entry);
+    s->path = xasprintf("%s/%s", b->subs, entry); /* absolute: graders run in the kit */
     s->state = ST_TODO;
     free(raw);
 }
@@ -295,12 +295,12 @@ static int skip_hidden_entries(const struct dirent *d)
 static int list_submissions(struct batch *b)
 {
     struct dirent **list;
-    int n = scandir(b->o->subs, &list, skip_hidden_entries, alphasort);
+    int n = scandir(b->subs, &list, skip_hidden_entries, alphasort);
 
     if (n < 0)
-        return batch_error("%s: %s", b->o->subs, strerror(errno));
+        return batch_error("%s: %s", b->subs, strerror(errno));
     for (int i = 0; i < n; i++) {
-        char *p = xasprintf("%s/%s", b->o->subs, list[i]->d_name);
+        char *p = xasprintf("%s/%s", b->subs, list[i]->d_name);
         char *real = realpath(p, NULL);
         if (real != NULL && strcmp(real, b->out) == 0)
             ; /* --out inside the submissions: not a student */
@@ -944,6 +944,7 @@ static void batch_free(struct batch *b)
     free(b->st);
     free(b->self);
     free(b->labdir);
+    free(b->subs);
     free(b->out);
     free(b->inflight);
     free(b->hidden);
@@ -975,7 +976,7 @@ static int setup_batch(struct batch *b)
 {
     int cpus = usable_cpus(), rc;
 
-    if (!is_dir(b->o->subs))
+    if (!is_dir(b->o->subs) || (b->subs = absolute_path(b->o->subs)) == NULL)
         return batch_error("the submissions directory %s does not exist", b->o->subs);
     if (b->o->hidden != NULL && (b->hidden = absolute_path(b->o->hidden)) == NULL)
         return batch_error("--hidden %s: %s", b->o->hidden, strerror(errno));

@@ -196,7 +196,7 @@ if [ -d "$D/out" ]; then
         test "$before" -lt "$(ls "$D/subs" | grep -vc txt)"
     left=""
     for _ in $(seq 50); do
-        left=$(pgrep -f -- "--submission $D/subs" || true)
+        left=$(pgrep -f -- "--submission $KIT/$D/subs" || true)
         [ -z "$left" ] && break
         sleep 0.1
     done
@@ -296,6 +296,10 @@ echo "/* changed */" >>"$L/store/linked/bank.c"
 $GRADER batch deadlock "$L/subs" --out "$L/subs/results" --local >"$L/second.txt" 2>&1
 grep -q ", 1 to grade" "$L/second.txt"
 expect_eq "a change behind the link is seen" 0 $?
+
+(cd "$L" && "$KIT/$GRADER" batch deadlock subs --out relative --local >relative.txt 2>&1)
+expect_eq "relative paths, run from elsewhere" "linked 0 graded" \
+    "$(csv_totals "$L/relative/grades.csv" | grep "^linked ")"
 
 echo "bad input"
 $GRADER batch deadlock /nonexistent --out "$O/x" --local >"$O/bad1.txt" 2>&1
