@@ -55,19 +55,30 @@ bool call_wait(struct call *c, int ms)
     return true;
 }
 
-/* True once the helper is inside the call and asleep (state S or D) there;
- * false if the call returned, or after ms milliseconds without seeing it. */
+/*
+ * True once the helper has been asleep (state S or D) inside the call for
+ * SETTLE_MS on end; false if the call returned, or after ms milliseconds
+ * without that. One glimpse is not enough: a call on its way out can sleep
+ * for a moment on a lock it passes through (malloc's, the kernel's mmap
+ * lock when it starts a thread), and must not count as blocked.
+ */
+#define SETTLE_MS 20
+
 bool call_wait_blocked(struct call *c, int ms)
 {
-    double end = now_ms() + ms;
+    double end = now_ms() + ms, asleep_since = -1;
 
     for (;;) {
         if (atomic_load(&c->done))
             return false;
-        if (atomic_load(&c->in_call)) {
-            char s = thread_state(atomic_load(&c->tid));
-            if ((s == 'S' || s == 'D') && !atomic_load(&c->done))
+        char s = atomic_load(&c->in_call) ? thread_state(atomic_load(&c->tid)) : '?';
+        if ((s == 'S' || s == 'D') && !atomic_load(&c->done)) {
+            if (asleep_since < 0)
+                asleep_since = now_ms();
+            else if (now_ms() - asleep_since >= SETTLE_MS)
                 return true;
+        } else {
+            asleep_since = -1;
         }
         if (now_ms() > end)
             return false;
