@@ -54,21 +54,26 @@ bool call_wait(struct call *c, int ms)
     return true;
 }
 
-/* Waits for the call to wait for something. 1 once the helper is seen
- * inside the call and asleep (state S or D); 1 also if it is still inside
- * the call after ms milliseconds without sleeping (a spinning wait);
- * 0 if the call returned first. */
+/* Waits for the call to wait for something. 1 once the helper has been
+ * inside the call and asleep (state S or D) for 20 ms in a row (one glimpse
+ * is not enough: a call on its way out can sleep a moment on a lock it
+ * passes through); 1 also if it is still inside the call after ms
+ * milliseconds without that (a spinning wait); 0 if the call returned first. */
 int call_wait_waiting(struct call *c, int ms)
 {
-    double end = now_ms() + ms;
+    double end = now_ms() + ms, asleep_since = -1;
 
     while (now_ms() < end) {
         if (atomic_load(&c->done))
             return 0;
-        if (atomic_load(&c->in_call)) {
-            char s = thread_state(atomic_load(&c->tid));
-            if ((s == 'S' || s == 'D') && !atomic_load(&c->done))
+        char s = atomic_load(&c->in_call) ? thread_state(atomic_load(&c->tid)) : '?';
+        if ((s == 'S' || s == 'D') && !atomic_load(&c->done)) {
+            if (asleep_since < 0)
+                asleep_since = now_ms();
+            else if (now_ms() - asleep_since >= 20)
                 return 1;
+        } else {
+            asleep_since = -1;
         }
         sleep_ms(1);
     }
