@@ -51,6 +51,7 @@ enum key {
     K_MUST_ANY,
     K_MUST_NOT,
     K_SUPPRESSIONS,
+    K_RULES,
 };
 
 /* Which kinds a key applies to. */
@@ -71,6 +72,7 @@ static const struct {
     {"hint", K_HINT, ALL_KINDS},
     {"visibility", K_VISIBILITY, ALL_KINDS},
     {"tags", K_TAGS, ALL_KINDS},
+    {"rules", K_RULES, ALL_KINDS},
     {"requires", K_REQUIRES, ALL_KINDS},
     {"serial", K_SERIAL, ALL_KINDS},
     {"repeat", K_REPEAT, ALL_KINDS},
@@ -178,6 +180,7 @@ static void test_init(struct test *t, const char *name, const char *file, int li
     t->fsize_mb = 64;
     t->nofile = 256;
     sv_init(&t->tags);
+    sv_init(&t->rules);
     sv_init(&t->env);
     sv_init(&t->must);
     sv_init(&t->must_any);
@@ -360,6 +363,28 @@ static void set_requires(struct parse *ps, struct test *t, const char *value)
     sv_free(&words);
 }
 
+/* rules = R1 R4: each word a rule id of the handout, R and a number from 1, once. */
+static void set_rules(struct parse *ps, struct test *t, const char *value)
+{
+    struct strv words;
+    long n;
+
+    sv_init(&words);
+    sv_split_blanks(&words, value);
+    if (words.n == 0)
+        problem(ps, ps->lineno, "rules: empty (rule ids such as R1 R4)");
+    for (size_t i = 0; i < words.n; i++) {
+        const char *w = words.v[i];
+        if (w[0] != 'R' || w[1] < '1' || w[1] > '9' || parse_long(w + 1, 1, 9999, &n) < 0)
+            problem(ps, ps->lineno, "rules: '%s' is not a rule id (R1, R2, ...)", w);
+        else if (sv_contains(&t->rules, w))
+            problem(ps, ps->lineno, "rules: '%s' given twice", w);
+        else
+            sv_push(&t->rules, w);
+    }
+    sv_free(&words);
+}
+
 static void set_kind(struct parse *ps, struct test *t, struct test_state *st, const char *value)
 {
     int k = pick(value, kind_names, ARRAY_LEN(kind_names));
@@ -438,6 +463,9 @@ static void set_test_key(struct parse *ps, struct test *t, struct test_state *st
         break;
     case K_REQUIRES:
         set_requires(ps, t, value);
+        break;
+    case K_RULES:
+        set_rules(ps, t, value);
         break;
     case K_SERIAL:
         if (parse_bool(value, &t->serial) < 0)
@@ -767,6 +795,7 @@ static void test_free(struct test *t)
     free(t->description);
     free(t->hint);
     sv_free(&t->tags);
+    sv_free(&t->rules);
     sv_free(&t->env);
     free(t->stdin_file);
     free(t->command);

@@ -43,6 +43,7 @@ struct test {
     char *hint;
     enum visibility visibility;
     struct strv tags;
+    struct strv rules; /* the handout's rules it checks: "R1" "R4" */
     unsigned requires; /* enum feature */
     bool serial;
     int repeat;

@@ -201,6 +201,46 @@ static void reports_every_problem(void **state)
     drop_lab(dir);
 }
 
+static void rules_are_rule_ids(void **state)
+{
+    char *dir = write_lab(LAB_HEADER "[test one]\nkind = exec\npoints = 1\ncommand = x\n"
+                                     "rules = R1  R12\n[test two]\nkind = exec\npoints = 1\n"
+                                     "command = x\n");
+    struct strbuf err;
+    struct lab lab;
+
+    (void)state;
+    sb_init(&err);
+    assert_int_equal(manifest_load(dir, &lab, &err), 0);
+    assert_int_equal(lab.tests[0].rules.n, 2);
+    assert_string_equal(lab.tests[0].rules.v[0], "R1");
+    assert_string_equal(lab.tests[0].rules.v[1], "R12");
+    assert_int_equal(lab.tests[1].rules.n, 0); /* optional for the grader */
+    manifest_free(&lab);
+    sb_free(&err);
+    drop_lab(dir);
+}
+
+static void bad_rules(void **state)
+{
+    (void)state;
+    expect_error(LAB_HEADER "[test one]\nkind = exec\npoints = 1\ncommand = x\nrules = 3\n",
+                 "lab.ini:8: rules: '3' is not a rule id (R1, R2, ...)");
+    expect_error(LAB_HEADER "[test one]\nkind = exec\npoints = 1\nrules = R1 R0\ncommand = x\n",
+                 "lab.ini:7: rules: 'R0' is not a rule id");
+    expect_error(LAB_HEADER "[test one]\nkind = exec\npoints = 1\nrules = R1,R2\ncommand = x\n",
+                 "rules: 'R1,R2' is not a rule id");
+    expect_error(LAB_HEADER "[test one]\nkind = exec\npoints = 1\nrules = R+1 R01 r2\n"
+                            "command = x\n",
+                 "rules: 'R+1' is not a rule id");
+    expect_error(LAB_HEADER "[test one]\nkind = exec\npoints = 1\nrules = R01\ncommand = x\n",
+                 "rules: 'R01' is not a rule id");
+    expect_error(LAB_HEADER "[test one]\nkind = exec\npoints = 1\nrules = R2 R2\ncommand = x\n",
+                 "lab.ini:7: rules: 'R2' given twice");
+    expect_error(LAB_HEADER "[test one]\nkind = exec\npoints = 1\nrules =\ncommand = x\n",
+                 "lab.ini:7: rules: empty");
+}
+
 static void missing_file(void **state)
 {
     struct strbuf err;
@@ -229,6 +269,8 @@ int main(void)
         cmocka_unit_test(name_must_match_directory),
         cmocka_unit_test(syntax_error_and_empty_file),
         cmocka_unit_test(reports_every_problem),
+        cmocka_unit_test(rules_are_rule_ids),
+        cmocka_unit_test(bad_rules),
         cmocka_unit_test(missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
