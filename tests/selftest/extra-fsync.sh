@@ -12,20 +12,13 @@
 #        the commit is followed closely by a power loss")
 #   journal_mode=DELETE, synchronous=EXTRA  no committed row is lost
 # Skipped, with the reason, where sqlite3 or strace is missing. Also checks
-# that skeletons/fsync is what labs/fsync/tests/mkskeleton.sh makes of the
+# that skeletons/fsync is what grader/mkskeleton.sh makes of the
 # solution.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 # The skeleton is the solution minus its "BEGIN SOLUTION" blocks: no drift.
-for f in dlog.c atomic.c; do
-    if ! labs/fsync/tests/mkskeleton.sh "solutions/fsync/$f" | clang-format --assume-filename="$f" |
-        diff -u "skeletons/fsync/$f" - >/dev/null; then
-        echo "extra-fsync: skeletons/fsync/$f differs from what labs/fsync/tests/mkskeleton.sh makes of" \
-            "solutions/fsync/$f; regenerate it (see the script)" >&2
-        exit 1
-    fi
-done
+grader/mkskeleton.sh --check fsync >&2 || exit 1
 echo "  ok    fsync: the skeleton is generated from the solution"
 
 for tool in sqlite3 strace; do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # extra-memlock.sh - checks of the memlock lab that the generic ones cannot
-# express: the skeleton is exactly what labs/memlock/tests/mkskeleton.sh
+# express: the skeleton is exactly what grader/mkskeleton.sh
 # makes of the solution (the two never drift), and the fixtures under
 # labs/memlock (tests/fixtures, tests/proc, hidden/proc) are exactly what
 # tests/fixtures/mkfixtures.py writes (nobody edited one by hand).
@@ -12,16 +12,7 @@ rm -rf "$work"
 mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 
-for f in memguard.c swapwatch.c; do
-    labs/memlock/tests/mkskeleton.sh "solutions/memlock/$f" |
-        clang-format --style=file:.clang-format --assume-filename="$f" >"$work/$f"
-    if ! diff -u "skeletons/memlock/$f" "$work/$f" >"$work/$f.diff"; then
-        echo "extra-memlock: skeletons/memlock/$f is not what mkskeleton.sh makes of the" \
-            "solution; run labs/memlock/tests/mkskeleton.sh (diff: $work/$f.diff)" >&2
-        head -40 "$work/$f.diff" >&2
-        exit 1
-    fi
-done
+grader/mkskeleton.sh --check memlock >&2 || exit 1
 
 if ! command -v python3 >/dev/null; then
     echo "  skip  memlock: fixtures not regenerated (no python3)"

@@ -3,7 +3,7 @@
 #  1. the POSIX traces (marked "(POSIX" in their header) give the expected
 #     transcript when the driver runs dash instead of tsh, stderr left out:
 #     their expectations are the standard's, not the reference solution's;
-#  2. skeletons/shell/tsh.c is what labs/shell/tests/mkskeleton.sh makes of
+#  2. skeletons/shell/tsh.c is what grader/mkskeleton.sh makes of
 #     solutions/shell/tsh.c (the two never drift);
 #  3. the example hidden tests pass on the reference solution.
 set -euo pipefail
@@ -51,10 +51,8 @@ fi
 echo "extra-shell: $count POSIX traces: dash gives the expected transcripts"
 
 # 2. the skeleton is generated from the solution
-if ! "$root/labs/shell/tests/mkskeleton.sh" "$root/solutions/shell/tsh.c" |
-    diff -u "$root/skeletons/shell/tsh.c" - >&2; then
-    echo "extra-shell: skeletons/shell/tsh.c is not what labs/shell/tests/mkskeleton.sh makes" \
-        "of solutions/shell/tsh.c: regenerate it" >&2
+if ! "$root/grader/mkskeleton.sh" --check shell >&2; then
+    echo "extra-shell: skeletons/shell is not what grader/mkskeleton.sh makes of solutions/shell" >&2
     exit 1
 fi
 echo "extra-shell: the skeleton matches the solution's markers"
