@@ -20,15 +20,16 @@ TOOL ?= gdb
 REPEAT ?= 1
 GRADER := build/grader
 
-# The labs in handout order, those that exist.
+# The labs in handout order, those that exist, then any other labs/*/lab.ini.
 ALL_LABS := shell prodcons deadlock pimutex memlock fsync
-LABS     := $(foreach l,$(ALL_LABS),$(if $(wildcard labs/$(l)/lab.ini),$(l)))
+LABS     := $(strip $(foreach l,$(ALL_LABS),$(if $(wildcard labs/$(l)/lab.ini),$(l))) \
+              $(sort $(filter-out $(ALL_LABS),$(patsubst labs/%/lab.ini,%,$(wildcard labs/*/lab.ini)))))
 GRADE_LABS := $(if $(LAB),$(LAB),$(LABS))
 
 GRADER_SRC := $(wildcard grader/src/*.c grader/src/*.h) grader/Makefile
 
 .PHONY: all grade debug test deps deps-grade deps-test bench soak lint list clean \
-        image docker-grade docker-shell batch dist gradescope prairielearn autolab
+        image docker-grade docker-shell batch dist gradescope prairielearn autolab new-lab
 all: $(GRADER)
 
 $(GRADER): $(GRADER_SRC)
@@ -99,6 +100,10 @@ gradescope prairielearn autolab:
 
 list: $(GRADER)
 	@for lab in $(GRADE_LABS); do $(GRADER) list $$lab; echo; done
+
+new-lab:
+	@if [ -z "$(NAME)" ]; then echo "usage: make new-lab NAME=x   (then see grader/ADDING-A-LAB.md)"; exit 1; fi
+	@grader/new-lab.sh $(NAME)
 
 clean:
 	rm -rf build

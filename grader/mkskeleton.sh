@@ -12,8 +12,12 @@
 # other line is kept; then the result is
 # formatted with the kit's .clang-format. A marker without its partner is an
 # error (exit 2), so a typo cannot drop the rest of a file.
+#
+# OSLABS_KIT=DIR takes labs/, solutions/ and skeletons/ from DIR instead of
+# this kit (the self-test points it at scratch copies and at the fixture lab).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+kit=$(cd "$(dirname "$0")/.." && pwd)
+root=${OSLABS_KIT:-$kit}
 
 usage() {
     echo "usage: grader/mkskeleton.sh [--check] LAB" >&2
@@ -47,7 +51,7 @@ generate() {
     END {
         if (skip) { printf "%s:%d: BEGIN SOLUTION never ended\n", file, from > "/dev/stderr"; bad = 1 }
         exit bad }' "$1" |
-        clang-format --style="file:$root/.clang-format" --assume-filename="$(basename "$1")"
+        clang-format --style="file:$kit/.clang-format" --assume-filename="$(basename "$1")"
 }
 
 files=$(lab_files "$ini")

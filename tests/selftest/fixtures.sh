@@ -66,7 +66,7 @@ check "two 1 s serial tests take at least 2 s with 2 jobs (took ${t}s after the 
     awk -v t="$t" 'BEGIN { exit !(t >= 2.0) }'
 
 echo "hidden tests"
-$GRADER run $F --submission $F/sub-good --hidden grader/tests/fixtures/kinds-hidden \
+$GRADER run $F --submission $F/sub-good --hidden $F/hidden \
     --only "answer-is-42 hidden-answer hidden-trace" --json $O/hidden.json >/dev/null 2>&1
 expect_eq "hidden tests are graded with their visibility" \
     "answer-is-42 visible 2|hidden-answer hidden 3|hidden-trace after_due_date 2|" \

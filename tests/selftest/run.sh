@@ -14,6 +14,8 @@ if [ $# -gt 0 ]; then
 else
     echo "== labs: none has landed yet"
 fi
+echo "== rules, handouts and skeletons"
+tests/selftest/rules.sh "$@" || status=1
 echo "== adversarial submissions"
 tests/selftest/adversarial.sh || status=1
 echo "== containers"
