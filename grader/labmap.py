@@ -208,15 +208,20 @@ def mutant_header(path):
     return h
 
 
+def names(words, most=8):
+    return " ".join(words[:most]) + (" ..." if len(words) > most else "")
+
+
 def check_shape(lab, labkeys, tests, bad):
     """The layout (given/ and tests/expected/ only where the lab has such files), the title
     line and the ## headings."""
     d = os.path.join(ROOT, "labs", lab)
-    for t in tests:
-        e = t.keys.get("expect", "")
-        if t.keys and not t.hidden and e and not e.startswith("tests/expected/"):
-            bad("the layout: the expected output of %s is %s, not under tests/expected/" %
-                (t.name, e))
+    out = [t.keys["expect"] for t in tests
+           if not t.hidden and not t.keys.get("expect", "tests/expected/").startswith(
+               "tests/expected/")]
+    if out:
+        bad("the layout: %s not under tests/expected/: %s" %
+            (count(len(out), "expected output"), names(out, 4)))
     for p in ["README.md", "lab.ini", "Makefile", "include/", "tests/", "hidden/"]:
         full = os.path.join(d, p)
         if not (os.path.isdir(full) if p.endswith("/") else os.path.isfile(full)):
@@ -237,6 +242,10 @@ def check_map(lab):
     problems = []
     bad = problems.append
     labkeys, tests = load(lab)
+    if not os.path.isfile(os.path.join(ROOT, "labs", lab, "README.md")):
+        print("%s: no README.md" % lab)
+        print("PROBLEM the layout: labs/%s/README.md is missing" % lab)
+        return 1
     check_shape(lab, labkeys, tests, bad)
     rules = read_rules(os.path.join(ROOT, "labs", lab, "README.md"))
     ids = [r for r, _ in rules]
@@ -245,9 +254,11 @@ def check_map(lab):
     if ids != ["R%d" % i for i in range(1, len(ids) + 1)]:
         bad("README.md: the rules are numbered %s, not R1..R%d in order" % (" ".join(ids), len(ids)))
     pub = [t for t in tests if t.public]
+    norule = [t.name for t in pub if not t.rules]
+    if norule:
+        bad("the public test %s names no rule (rules = ...)" % norule[0] if len(norule) == 1
+            else "%d public tests name no rule (rules = ...): %s" % (len(norule), names(norule)))
     for t in tests:
-        if t.public and not t.rules:
-            bad("the public test %s names no rule (rules = ...)" % t.name)
         for r in t.rules:
             if r not in ids:
                 bad("the test %s names %s, which the README does not state" % (t.name, r))
@@ -256,13 +267,16 @@ def check_map(lab):
             bad("%s has no public test" % r)
     mdir = os.path.join(ROOT, "tests", "mutants", lab)
     patches = sorted(f for f in os.listdir(mdir) if f.endswith(".patch")) if os.path.isdir(mdir) else []
-    caught = set()
+    norule = [p[:-len(".patch")] for p in patches
+              if not mutant_header(os.path.join(mdir, p)).get("Rule")]
+    if norule:
+        bad("the mutant %s has no 'Rule:' line" % norule[0] if len(norule) == 1
+            else "%d mutants have no 'Rule:' line: %s" % (len(norule), names(norule)))
     for p in patches:
         h = mutant_header(os.path.join(mdir, p))
         name = p[:-len(".patch")]
         rule = h.get("Rule", "")
         if not rule:
-            bad("the mutant %s has no 'Rule:' line" % name)
             continue
         if not RULE_ID.match(rule) or rule not in ids:
             bad("the mutant %s breaks '%s', which is not one rule of the README" % (name, rule))
@@ -272,7 +286,6 @@ def check_map(lab):
             bad("the mutant %s (%s): none of its Must-fail tests (%s) is a public test of %s" %
                 (name, rule, " ".join(must) or "none", rule))
             continue
-        caught.add(rule)
     for r in ids:
         if not any(mutant_header(os.path.join(mdir, p)).get("Rule") == r for p in patches):
             bad("%s has no mutant in tests/mutants/%s" % (r, lab))

@@ -36,7 +36,9 @@ check_lab() {
     else
         if grep -q '^PROBLEM ' "$log"; then
             echo "  $(head -n 1 "$log")"
-            sed -n 's/^PROBLEM /'"$lab"': /p' "$log" | while IFS= read -r line; do bad "$line"; done
+            while IFS= read -r line; do bad "$line"; done < <(sed -n 's/^PROBLEM /'"$lab"': /p' "$log" | head -n 20)
+            n=$(grep -c '^PROBLEM ' "$log")
+            [ "$n" -le 20 ] || bad "$lab: and $((n - 20)) more problems (see $log)"
         else
             bad "$lab: the map could not be read: $(tail -n 1 "$log")"
         fi
@@ -137,7 +139,7 @@ plant "edited skeleton" "skeletons/kinds/answer.c differs" \
     sed -i 's/return 0;/return 42;/' skeletons/kinds/answer.c
 plant "missing layout" "labs/kinds/include/ is missing" \
     mv labs/kinds/include labs/kinds/headers
-plant "expected output outside tests/expected" "the expected output of trace-pids is tests/jobs.out" \
+plant "expected output outside tests/expected" "1 expected output not under tests/expected/: tests/jobs.out" \
     sed -i 's#^expect    = tests/expected/jobs.out#expect    = tests/jobs.out#' labs/kinds/lab.ini
 rm -rf "$O/planted"
 
