@@ -37,7 +37,7 @@ cp grader/dist/grade.yml "$out/.github/workflows/grade.yml"
 # self-test's tools.
 awk '
     { sub(/deps\.sh install test/, "deps.sh install grade") }
-    /^(test|bench|soak|lint|dist|gradescope|prairielearn|autolab)( [a-z]+)*:/ {
+    /^(test|bench|soak|lint|dist|gradescope|prairielearn|autolab|new-lab)( [a-z]+)*:/ {
         sub(/:.*/, ":")
         print
         print "\t@echo \"oslabs: make $@ is a tool of the kit'"'"'s maintainers, not part of the student handout;\"; \\"
