@@ -23,7 +23,7 @@ fi
 mkdir -p "$out"
 
 tar -c --exclude='*.o' --exclude='*.d' --anchored \
-    --exclude='labs/*/hidden' --exclude=grader/dist.sh --exclude=grader/dist \
+    --exclude='labs/*/hidden' --exclude=grader/dist.sh --exclude=grader/dist --exclude=grader/new-lab.sh \
     --exclude=docker/bundle.sh --exclude=docker/bundles \
     --exclude=docker/k8s --exclude=docker/slurm \
     labs skeletons grader docker .devcontainer \

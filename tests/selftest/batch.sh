@@ -55,7 +55,7 @@ generate() {
     # a zip with the files inside a wrapping directory, as students make them
     mkdir -p "$2/wrap/e-zipped" && cp "solutions/$lab"/*.c "$2/wrap/e-zipped/"
     (cd "$2/wrap" && python3 -m zipfile -c "$KIT/$d/e-zipped.zip" e-zipped)
-    for m in ${MUTANTS[$lab]}; do
+    for m in ${MUTANTS[$lab]:-}; do
         mkdir -p "$d/m-$m" && cp -r "solutions/$lab/." "$d/m-$m/"
         patch -s -p1 -N -d "$d/m-$m" <"tests/mutants/$lab/$m.patch" >/dev/null || bad "$lab: $m applies"
     done
