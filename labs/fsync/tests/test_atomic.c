@@ -126,7 +126,6 @@ static void atomic_replace_fsync_eio(void **state)
 {
     char now[32];
     long before, calls;
-    int rc, err;
     (void)state;
 
     shim_fast();
@@ -143,8 +142,8 @@ static void atomic_replace_fsync_eio(void **state)
         snprintf(now, sizeof(now), "version %ld", nth + 1);
         shim_config(nth, 0, true); /* the nth fsync from now fails with EIO */
         errno = 0;
-        rc = atomic_replace("g/cfg", now, strlen(now));
-        err = errno;
+        int rc = atomic_replace("g/cfg", now, strlen(now));
+        int err = errno;
         shim_fast();
         if (rc != -1 || err == 0)
             fail_msg("fsync call %ld of the %ld a replacement makes failing with EIO: expected "
