@@ -25,6 +25,13 @@ HARNESS := oslabs_test.o
 oslabs_test.o: $(COMMON_DIR)/oslabs_test.c $(COMMON_DIR)/oslabs_test.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# Allocation that cannot fail, tree removal (oslabs_util.h), for the kit's
+# own programs a lab builds.
+UTIL := oslabs_util.o
+
+oslabs_util.o: $(COMMON_DIR)/oslabs_util.c $(COMMON_DIR)/oslabs_util.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
 %.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 

@@ -5,8 +5,8 @@
  * dlog_replay, each marked below with its contract. The format on disk is
  * yours; every record needs a CRC-32C or CRC-32 over its length and data (crc32c below).
  * Durability comes from fsync or fdatasync (the tests count them), never
- * from O_SYNC, O_DSYNC or O_DIRECT. Helpers we provide are below the
- * struct; you may add your own static functions.
+ * from O_SYNC, O_DSYNC or O_DIRECT. The helpers we provide are at the
+ * end of the file; you may add your own static functions.
  */
 #define _GNU_SOURCE
 #include "dlog.h"
@@ -24,9 +24,66 @@ struct dlog {
     int fd; /* the log file: add what your design needs, and say which lock protects what */
 };
 
-/* ----------------------------------------------- helpers we provide
- * (marked unused so that the skeleton, which does not call them yet,
- * compiles with -Werror) */
+/* Helpers we provide, at the end of the file (marked unused so that the
+ * skeleton, which does not call them yet, compiles with -Werror). */
+__attribute__((unused)) static uint32_t crc32c(uint32_t crc, const void *buf, size_t n);
+__attribute__((unused)) static void put_u32(unsigned char *p, uint32_t v);
+__attribute__((unused)) static uint32_t get_u32(const unsigned char *p);
+__attribute__((unused)) static int pwrite_all(int fd, const void *buf, size_t n, uint64_t off);
+__attribute__((unused)) static ssize_t pread_full(int fd, void *buf, size_t n, uint64_t off);
+
+/* ---- Functions you implement ---- */
+
+/* dlog_open - opens or creates the log at path. Creation is durable: fsync the
+ * new file and the directory that holds it. Opening recovers: the file is cut
+ * after its longest valid prefix of records, and appends go after them.
+ * NULL with errno (ENOENT when the directory does not exist). */
+dlog_t *dlog_open(const char *path)
+{
+    (void)path;
+    errno = ENOSYS;
+    return NULL;
+}
+
+/* dlog_append - appends a record of len bytes (0 to DLOG_MAX_RECORD, else
+ * EINVAL) and returns 0 only once it is durable. Thread-safe, with group
+ * commit: appenders that arrive while an fsync is in flight are committed
+ * together by the next one. After a write or fsync error the log is failed:
+ * this and every later append return -1 with EIO, and fsync is never called
+ * again. */
+int dlog_append(dlog_t *log, const void *data, uint32_t len)
+{
+    (void)log;
+    (void)data;
+    (void)len;
+    errno = ENOSYS;
+    return -1;
+}
+
+/* dlog_close - closes the log and frees it; NULL is a no-op. 0, or -1 with
+ * errno if close failed (the log is freed anyway). */
+int dlog_close(dlog_t *log)
+{
+    if (log != NULL)
+        close(log->fd);
+    free(log);
+    return 0;
+}
+
+/* dlog_replay - calls visit(data, len, arg) for each record of the longest
+ * valid prefix of the log at path, in order, and stops after a call that
+ * returns non-zero. Returns the number of calls made (the stopping one
+ * counts), or -1 with errno. Never modifies the file. */
+long dlog_replay(const char *path, dlog_visit_fn visit, void *arg)
+{
+    (void)path;
+    (void)visit;
+    (void)arg;
+    errno = ENOSYS;
+    return -1;
+}
+
+/* ---- Helpers we provide ---- */
 
 static uint32_t crc_table[256];
 static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
@@ -102,55 +159,4 @@ __attribute__((unused)) static ssize_t pread_full(int fd, void *buf, size_t n, u
         got += (size_t)r;
     }
     return (ssize_t)got;
-}
-
-/* -------------------------------------- functions you will implement */
-
-/* dlog_open - opens or creates the log at path. Creation is durable: fsync the
- * new file and the directory that holds it. Opening recovers: the file is cut
- * after its longest valid prefix of records, and appends go after them.
- * NULL with errno (ENOENT when the directory does not exist). */
-dlog_t *dlog_open(const char *path)
-{
-    (void)path;
-    errno = ENOSYS;
-    return NULL;
-}
-
-/* dlog_append - appends a record of len bytes (0 to DLOG_MAX_RECORD, else
- * EINVAL) and returns 0 only once it is durable. Thread-safe, with group
- * commit: appenders that arrive while an fsync is in flight are committed
- * together by the next one. After a write or fsync error the log is failed:
- * this and every later append return -1 with EIO, and fsync is never called
- * again. */
-int dlog_append(dlog_t *log, const void *data, uint32_t len)
-{
-    (void)log;
-    (void)data;
-    (void)len;
-    errno = ENOSYS;
-    return -1;
-}
-
-/* dlog_close - closes the log and frees it; NULL is a no-op. 0, or -1 with
- * errno if close failed (the log is freed anyway). */
-int dlog_close(dlog_t *log)
-{
-    if (log != NULL)
-        close(log->fd);
-    free(log);
-    return 0;
-}
-
-/* dlog_replay - calls visit(data, len, arg) for each record of the longest
- * valid prefix of the log at path, in order, and stops after a call that
- * returns non-zero. Returns the number of calls made (the stopping one
- * counts), or -1 with errno. Never modifies the file. */
-long dlog_replay(const char *path, dlog_visit_fn visit, void *arg)
-{
-    (void)path;
-    (void)visit;
-    (void)arg;
-    errno = ENOSYS;
-    return -1;
 }

@@ -1,14 +1,7 @@
 /*
  * pi_mutex.c - mutexes with priority inheritance on the lab's RTOS.
  *
- * Functions you will implement (contracts in include/pi_mutex.h):
- *     pi_mutex_lock     take the mutex, donating your priority down the chain
- *     pi_mutex_unlock   hand it to the top waiter, drop what you no longer deserve
- *     pi_set_priority   change your base priority without losing a donation
- *
- * Given: pi_mutex_init.
- *
- * What the RTOS offers you (rtos/rtos.h, "For pi_mutex.c"): rt_self(),
+ * What the RTOS offers you (given/rtos.h, "For pi_mutex.c"): rt_self(),
  * rt_priority(), rt_base_priority(), rt_set_priority(), rt_set_base_priority(),
  * rt_block(), rt_wake(), and rt_pi(t), two fields per task for your
  * bookkeeping (the mutex it waits for, the mutexes it holds). Your code
@@ -17,26 +10,21 @@
  * Helpers you will probably want: the top waiter of a mutex; the priority
  * a task deserves (its base, or the top waiter of a mutex it holds);
  * walking the chain of owners to boost each in turn; detecting a cycle.
+ * You may add static functions.
  */
 #include <errno.h>
 #include <stddef.h>
 
 #include "pi_mutex.h"
 
-void pi_mutex_init(pi_mutex_t *m, const char *name, int inherit)
-{
-    m->name = name;
-    m->inherit = inherit;
-    m->owner = NULL;
-    m->waiters = NULL;
-    m->next_held = NULL;
-}
+/* ---- Functions you implement ---- */
 
 /*
  * pi_mutex_lock - take M, blocking in rt_block() while another task holds
- * it. Returns 0 once the caller owns M; EDEADLK at once (nothing changed)
- * if waiting would close a cycle of owners. With M->inherit, boosts the
- * owner, and the owner's owner, ... (up to PI_MAX_DEPTH tasks).
+ * it. Returns 0 once the caller owns M; EDEADLK at once (nothing changed,
+ * nobody blocked) if waiting would close a cycle of owners, M held by the
+ * caller included. With M->inherit, boosts the owner, and the owner's
+ * owner, ... (up to PI_MAX_DEPTH tasks).
  */
 int pi_mutex_lock(pi_mutex_t *m)
 {
@@ -45,10 +33,10 @@ int pi_mutex_lock(pi_mutex_t *m)
 }
 
 /*
- * pi_mutex_unlock - release M, handing it to its highest-priority waiter
- * (longest waiting among equals) and waking it with rt_wake(). The caller
- * drops to what its remaining mutexes justify. Returns 0, or EPERM if the
- * caller does not own M.
+ * pi_mutex_unlock - release M, handing it to its waiter of highest
+ * effective priority (the longest waiting among equals), which wakes up
+ * owning it. The caller drops to what its remaining mutexes justify.
+ * Returns 0, or EPERM (nothing changed) if the caller does not own M.
  */
 int pi_mutex_unlock(pi_mutex_t *m)
 {
@@ -58,9 +46,22 @@ int pi_mutex_unlock(pi_mutex_t *m)
 
 /*
  * pi_set_priority - set the caller's base priority to PRIO; its effective
- * priority becomes the maximum of PRIO and what its mutexes donate.
+ * priority becomes the maximum of PRIO and what its mutexes donate, whichever
+ * way the base moves. Optional: while this file does not define it, the
+ * RTOS's default (given/pi_default.c) is used, which is right as long as your
+ * unlock recomputes the owner's priority from rt_base_priority(). Define it
+ * when your bookkeeping needs to hear of the change.
  */
-void pi_set_priority(int prio)
+
+/* ---- Helpers we provide ---- */
+
+/* pi_mutex_init - make M a free mutex (INHERIT 1: priority inheritance,
+ * 0: plain). The fields of pi_mutex_t are yours to use as you see fit. */
+void pi_mutex_init(pi_mutex_t *m, const char *name, int inherit)
 {
-    (void)prio;
+    m->name = name;
+    m->inherit = inherit;
+    m->owner = NULL;
+    m->waiters = NULL;
+    m->next_held = NULL;
 }

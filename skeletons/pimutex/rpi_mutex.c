@@ -1,15 +1,9 @@
 /*
  * rpi_mutex.c - a priority-inheritance mutex on the Linux PI futex.
  *
- * Functions you will implement (contracts in include/rpi_mutex.h):
- *     rpi_mutex_lock     CAS 0 -> your TID, else FUTEX_LOCK_PI
- *     rpi_mutex_trylock  CAS 0 -> your TID, else EBUSY
- *     rpi_mutex_unlock   EPERM unless you own it; CAS TID -> 0, else FUTEX_UNLOCK_PI
- *
- * Given: rpi_mutex_init, my_tid, futex_pi.
- *
  * Read futex(2), sections FUTEX_LOCK_PI and FUTEX_UNLOCK_PI, first: the
- * kernel, not you, sets FUTEX_WAITERS and queues the waiters.
+ * kernel, not you, sets FUTEX_WAITERS and queues the waiters. You may add
+ * static functions.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,26 +14,10 @@
 
 #include "rpi_mutex.h"
 
-/* The caller's thread id, as the kernel writes it in the word. */
-static uint32_t my_tid(void)
-{
-    return (uint32_t)gettid();
-}
+static uint32_t my_tid(void);
+static int futex_pi(rpi_mutex_t *m, int op);
 
-/* futex(2) on M's word with OP (FUTEX_LOCK_PI, FUTEX_UNLOCK_PI, ...), which
- * glibc does not wrap. Returns 0 or an error number. */
-static int futex_pi(rpi_mutex_t *m, int op)
-{
-    if (syscall(SYS_futex, &m->word, op | FUTEX_PRIVATE_FLAG, 0, NULL, NULL, 0) < 0)
-        return errno;
-    return 0;
-}
-
-int rpi_mutex_init(rpi_mutex_t *m)
-{
-    atomic_store(&m->word, 0);
-    return 0;
-}
+/* ---- Functions you implement ---- */
 
 /*
  * rpi_mutex_lock - take M. Fast path: compare-and-swap the word from 0 to
@@ -55,8 +33,8 @@ int rpi_mutex_lock(rpi_mutex_t *m)
 }
 
 /*
- * rpi_mutex_trylock - take M if it is free (0); EBUSY otherwise. Never
- * blocks.
+ * rpi_mutex_trylock - take M if it is free (0); EBUSY, with the word
+ * unchanged, if it is held. Never blocks.
  */
 int rpi_mutex_trylock(rpi_mutex_t *m)
 {
@@ -73,4 +51,28 @@ int rpi_mutex_unlock(rpi_mutex_t *m)
 {
     (void)m;
     return ENOSYS; /* not implemented yet */
+}
+
+/* ---- Helpers we provide ---- */
+
+/* rpi_mutex_init - make M a free mutex (the word 0). */
+int rpi_mutex_init(rpi_mutex_t *m)
+{
+    atomic_store(&m->word, 0);
+    return 0;
+}
+
+/* my_tid - the caller's thread id, as the kernel writes it in the word. */
+static uint32_t my_tid(void)
+{
+    return (uint32_t)gettid();
+}
+
+/* futex_pi - futex(2) on M's word with OP (FUTEX_LOCK_PI, FUTEX_UNLOCK_PI,
+ * ...), which glibc does not wrap. Returns 0 or an error number. */
+static int futex_pi(rpi_mutex_t *m, int op)
+{
+    if (syscall(SYS_futex, &m->word, op | FUTEX_PRIVATE_FLAG, 0, NULL, NULL, 0) < 0)
+        return errno;
+    return 0;
 }

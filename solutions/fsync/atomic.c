@@ -10,13 +10,13 @@
  * (an empty or partial file under the old name); without the second, the
  * old content can come back after a power loss.
  *
- * skeletons/fsync/atomic.c is made from this file by labs/fsync/tests/mkskeleton.sh.
+ * skeletons/fsync/atomic.c is made from this file by grader/mkskeleton.sh fsync.
  */
 // END SOLUTION
 // SKELETON: /*
 // SKELETON:  * atomic.c - replace a file's content atomically and durably (the fsync
-// SKELETON:  * lab; contract in atomic.h). The function you will implement is at the
-// SKELETON:  * end; the helpers before it are given. You may add static functions.
+// SKELETON:  * lab; contract in atomic.h). The function you implement comes first; the
+// SKELETON:  * helpers we provide are at the end. You may add static functions.
 // SKELETON:  */
 #define _GNU_SOURCE
 #include "atomic.h"
@@ -33,37 +33,12 @@
 static atomic_uint temp_counter; /* makes temp names unique within the process */
 
 // END SOLUTION
-/* ----------------------------------------------- helpers we provide
- * (marked unused so that the skeleton compiles with -Werror) */
+/* Helpers we provide, at the end of the file (marked unused so that the
+ * skeleton compiles with -Werror). */
+__attribute__((unused)) static int write_all(int fd, const void *buf, size_t n);
+__attribute__((unused)) static char *dir_of(const char *path);
 
-/* Writes all n bytes, retrying short writes. 0, or -1 with errno. */
-__attribute__((unused)) static int write_all(int fd, const void *buf, size_t n)
-{
-    const char *p = buf;
-
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-/* The directory part of path ("." if none), malloc'd; NULL on ENOMEM. */
-__attribute__((unused)) static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-
-    if (slash == NULL)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
+/* ---- Functions you implement ---- */
 
 // BEGIN SOLUTION
 /* fsyncs directory dir. 0, or -1 with errno. */
@@ -107,7 +82,6 @@ static int write_temp(const char *tmp, const void *data, size_t len)
 }
 
 // END SOLUTION
-/* ------------------------------------------ the function you will implement */
 
 /* atomic_replace - replaces the content of path with data[len] so that after
  * a crash at any point path holds the old content or the new, never a mix or
@@ -149,4 +123,35 @@ out:
     // SKELETON: (void)len;
     // SKELETON: errno = ENOSYS;
     // SKELETON: return -1;
+}
+
+/* ---- Helpers we provide ---- */
+
+/* Writes all n bytes, retrying short writes. 0, or -1 with errno. */
+__attribute__((unused)) static int write_all(int fd, const void *buf, size_t n)
+{
+    const char *p = buf;
+
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* The directory part of path ("." if none), malloc'd; NULL on ENOMEM. */
+__attribute__((unused)) static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (slash == NULL)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
 }

@@ -19,7 +19,7 @@
  * log is failed for good (fsyncgate: a retried fsync can succeed with the data
  * lost), so every append from then on returns EIO without touching the file.
  *
- * skeletons/fsync/dlog.c is made from this file by labs/fsync/tests/mkskeleton.sh.
+ * skeletons/fsync/dlog.c is made from this file by grader/mkskeleton.sh fsync.
  */
 // END SOLUTION
 // SKELETON: /*
@@ -29,8 +29,8 @@
 // SKELETON:  * dlog_replay, each marked below with its contract. The format on disk is
 // SKELETON:  * yours; every record needs a CRC-32C or CRC-32 over its length and data (crc32c below).
 // SKELETON:  * Durability comes from fsync or fdatasync (the tests count them), never
-// SKELETON:  * from O_SYNC, O_DSYNC or O_DIRECT. Helpers we provide are below the
-// SKELETON:  * struct; you may add your own static functions.
+// SKELETON:  * from O_SYNC, O_DSYNC or O_DIRECT. The helpers we provide are at the
+// SKELETON:  * end of the file; you may add your own static functions.
 // SKELETON:  */
 #define _GNU_SOURCE
 #include "dlog.h"
@@ -63,85 +63,15 @@ struct dlog {
 // SKELETON: };
 // SKELETON:
 
-/* ----------------------------------------------- helpers we provide
- * (marked unused so that the skeleton, which does not call them yet,
- * compiles with -Werror) */
+/* Helpers we provide, at the end of the file (marked unused so that the
+ * skeleton, which does not call them yet, compiles with -Werror). */
+__attribute__((unused)) static uint32_t crc32c(uint32_t crc, const void *buf, size_t n);
+__attribute__((unused)) static void put_u32(unsigned char *p, uint32_t v);
+__attribute__((unused)) static uint32_t get_u32(const unsigned char *p);
+__attribute__((unused)) static int pwrite_all(int fd, const void *buf, size_t n, uint64_t off);
+__attribute__((unused)) static ssize_t pread_full(int fd, void *buf, size_t n, uint64_t off);
 
-static uint32_t crc_table[256];
-static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
-
-static void crc_init(void)
-{
-    for (uint32_t i = 0; i < 256; i++) {
-        uint32_t c = i;
-        for (int k = 0; k < 8; k++)
-            c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1; /* CRC-32C, reflected */
-        crc_table[i] = c;
-    }
-}
-
-/* Continues a CRC-32C over n more bytes; start with crc = 0. */
-__attribute__((unused)) static uint32_t crc32c(uint32_t crc, const void *buf, size_t n)
-{
-    const unsigned char *p = buf;
-
-    pthread_once(&crc_once, crc_init);
-    crc = ~crc;
-    while (n-- > 0)
-        crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-    return ~crc;
-}
-
-__attribute__((unused)) static void put_u32(unsigned char *p, uint32_t v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-    p[2] = (unsigned char)(v >> 16);
-    p[3] = (unsigned char)(v >> 24);
-}
-
-__attribute__((unused)) static uint32_t get_u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/* Writes all n bytes at off, retrying short writes. 0, or -1 with errno. */
-__attribute__((unused)) static int pwrite_all(int fd, const void *buf, size_t n, uint64_t off)
-{
-    const char *p = buf;
-
-    while (n > 0) {
-        ssize_t w = pwrite(fd, p, n, (off_t)off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-        off += (uint64_t)w;
-    }
-    return 0;
-}
-
-/* Reads up to n bytes at off; returns how many (fewer only at end of file),
- * or -1 with errno. */
-__attribute__((unused)) static ssize_t pread_full(int fd, void *buf, size_t n, uint64_t off)
-{
-    char *p = buf;
-    size_t got = 0;
-
-    while (got < n) {
-        ssize_t r = pread(fd, p + got, n - got, (off_t)(off + got));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return -1;
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    return (ssize_t)got;
-}
+/* ---- Functions you implement ---- */
 
 // BEGIN SOLUTION
 /* The checksum of a record: over its 4 length bytes, then its data. */
@@ -230,7 +160,6 @@ static int scan(int fd, dlog_visit_fn visit, void *arg, long *count, uint64_t *e
 }
 
 // END SOLUTION
-/* -------------------------------------- functions you will implement */
 
 /* dlog_open - opens or creates the log at path. Creation is durable: fsync the
  * new file and the directory that holds it. Opening recovers: the file is cut
@@ -412,4 +341,82 @@ long dlog_replay(const char *path, dlog_visit_fn visit, void *arg)
     // SKELETON: (void)arg;
     // SKELETON: errno = ENOSYS;
     // SKELETON: return -1;
+}
+
+/* ---- Helpers we provide ---- */
+
+static uint32_t crc_table[256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++)
+            c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1; /* CRC-32C, reflected */
+        crc_table[i] = c;
+    }
+}
+
+/* Continues a CRC-32C over n more bytes; start with crc = 0. */
+__attribute__((unused)) static uint32_t crc32c(uint32_t crc, const void *buf, size_t n)
+{
+    const unsigned char *p = buf;
+
+    pthread_once(&crc_once, crc_init);
+    crc = ~crc;
+    while (n-- > 0)
+        crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+    return ~crc;
+}
+
+__attribute__((unused)) static void put_u32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+__attribute__((unused)) static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Writes all n bytes at off, retrying short writes. 0, or -1 with errno. */
+__attribute__((unused)) static int pwrite_all(int fd, const void *buf, size_t n, uint64_t off)
+{
+    const char *p = buf;
+
+    while (n > 0) {
+        ssize_t w = pwrite(fd, p, n, (off_t)off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+        off += (uint64_t)w;
+    }
+    return 0;
+}
+
+/* Reads up to n bytes at off; returns how many (fewer only at end of file),
+ * or -1 with errno. */
+__attribute__((unused)) static ssize_t pread_full(int fd, void *buf, size_t n, uint64_t off)
+{
+    char *p = buf;
+    size_t got = 0;
+
+    while (got < n) {
+        ssize_t r = pread(fd, p + got, n - got, (off_t)(off + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
 }

@@ -1,3 +1,4 @@
+// BEGIN SOLUTION
 /*
  * pi_mutex.c - mutexes with priority inheritance on the lab's RTOS.
  *
@@ -10,20 +11,29 @@
  * No locking: the RTOS runs these functions atomically (it switches only
  * inside rt_block()).
  */
+// END SOLUTION
+// SKELETON: /*
+// SKELETON:  * pi_mutex.c - mutexes with priority inheritance on the lab's RTOS.
+// SKELETON:  *
+// SKELETON:  * What the RTOS offers you (given/rtos.h, "For pi_mutex.c"): rt_self(),
+// SKELETON:  * rt_priority(), rt_base_priority(), rt_set_priority(), rt_set_base_priority(),
+// SKELETON:  * rt_block(), rt_wake(), and rt_pi(t), two fields per task for your
+// SKELETON:  * bookkeeping (the mutex it waits for, the mutexes it holds). Your code
+// SKELETON:  * runs atomically: the RTOS switches tasks only inside rt_block().
+// SKELETON:  *
+// SKELETON:  * Helpers you will probably want: the top waiter of a mutex; the priority
+// SKELETON:  * a task deserves (its base, or the top waiter of a mutex it holds);
+// SKELETON:  * walking the chain of owners to boost each in turn; detecting a cycle.
+// SKELETON:  * You may add static functions.
+// SKELETON:  */
 #include <errno.h>
 #include <stddef.h>
 
 #include "pi_mutex.h"
 
-void pi_mutex_init(pi_mutex_t *m, const char *name, int inherit)
-{
-    m->name = name;
-    m->inherit = inherit;
-    m->owner = NULL;
-    m->waiters = NULL;
-    m->next_held = NULL;
-}
+/* ---- Functions you implement ---- */
 
+// BEGIN SOLUTION
 /* The first waiter of the highest effective priority, or NULL. */
 static struct pi_waiter *top_waiter(const pi_mutex_t *m)
 {
@@ -121,9 +131,18 @@ static void remove_waiter(pi_mutex_t *m, struct pi_waiter *w)
         pp = &(*pp)->next;
     *pp = w->next;
 }
+// END SOLUTION
 
+/*
+ * pi_mutex_lock - take M, blocking in rt_block() while another task holds
+ * it. Returns 0 once the caller owns M; EDEADLK at once (nothing changed,
+ * nobody blocked) if waiting would close a cycle of owners, M held by the
+ * caller included. With M->inherit, boosts the owner, and the owner's
+ * owner, ... (up to PI_MAX_DEPTH tasks).
+ */
 int pi_mutex_lock(pi_mutex_t *m)
 {
+    // BEGIN SOLUTION
     rt_task_t *self = rt_self();
     struct pi_waiter me = {.task = self, .next = NULL};
 
@@ -139,10 +158,20 @@ int pi_mutex_lock(pi_mutex_t *m)
         adjust_chain(m->owner);
     rt_block(); /* until pi_mutex_unlock hands M to us */
     return 0;
+    // END SOLUTION
+    // SKELETON: (void)m;
+    // SKELETON: return ENOSYS; /* not implemented yet */
 }
 
+/*
+ * pi_mutex_unlock - release M, handing it to its waiter of highest
+ * effective priority (the longest waiting among equals), which wakes up
+ * owning it. The caller drops to what its remaining mutexes justify.
+ * Returns 0, or EPERM (nothing changed) if the caller does not own M.
+ */
 int pi_mutex_unlock(pi_mutex_t *m)
 {
+    // BEGIN SOLUTION
     rt_task_t *self = rt_self();
     struct pi_waiter *w;
 
@@ -159,12 +188,38 @@ int pi_mutex_unlock(pi_mutex_t *m)
     }
     rt_set_priority(self, deserved_priority(self));
     return 0;
+    // END SOLUTION
+    // SKELETON: (void)m;
+    // SKELETON: return ENOSYS; /* not implemented yet */
 }
 
+/*
+ * pi_set_priority - set the caller's base priority to PRIO; its effective
+ * priority becomes the maximum of PRIO and what its mutexes donate, whichever
+ * way the base moves. Optional: while this file does not define it, the
+ * RTOS's default (given/pi_default.c) is used, which is right as long as your
+ * unlock recomputes the owner's priority from rt_base_priority(). Define it
+ * when your bookkeeping needs to hear of the change.
+ */
+// BEGIN SOLUTION
 void pi_set_priority(int prio)
 {
     rt_task_t *self = rt_self();
 
     rt_set_base_priority(self, prio);
     rt_set_priority(self, deserved_priority(self));
+}
+// END SOLUTION
+
+/* ---- Helpers we provide ---- */
+
+/* pi_mutex_init - make M a free mutex (INHERIT 1: priority inheritance,
+ * 0: plain). The fields of pi_mutex_t are yours to use as you see fit. */
+void pi_mutex_init(pi_mutex_t *m, const char *name, int inherit)
+{
+    m->name = name;
+    m->inherit = inherit;
+    m->owner = NULL;
+    m->waiters = NULL;
+    m->next_held = NULL;
 }

@@ -1,3 +1,4 @@
+// BEGIN SOLUTION
 /*
  * rpi_mutex.c - a priority-inheritance mutex on the Linux PI futex.
  *
@@ -5,6 +6,14 @@
  * TID -> 0 to unlock. Whenever a CAS fails, the kernel takes over: it owns
  * the FUTEX_WAITERS bit, the queue of waiters and the boost of the owner.
  */
+// END SOLUTION
+// SKELETON: /*
+// SKELETON:  * rpi_mutex.c - a priority-inheritance mutex on the Linux PI futex.
+// SKELETON:  *
+// SKELETON:  * Read futex(2), sections FUTEX_LOCK_PI and FUTEX_UNLOCK_PI, first: the
+// SKELETON:  * kernel, not you, sets FUTEX_WAITERS and queues the waiters. You may add
+// SKELETON:  * static functions.
+// SKELETON:  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/futex.h>
@@ -14,27 +23,19 @@
 
 #include "rpi_mutex.h"
 
-static uint32_t my_tid(void)
-{
-    return (uint32_t)gettid();
-}
+static uint32_t my_tid(void);
+static int futex_pi(rpi_mutex_t *m, int op);
 
-/* futex(2) has no glibc wrapper. Returns 0 or an error number. */
-static int futex_pi(rpi_mutex_t *m, int op)
-{
-    if (syscall(SYS_futex, &m->word, op | FUTEX_PRIVATE_FLAG, 0, NULL, NULL, 0) < 0)
-        return errno;
-    return 0;
-}
+/* ---- Functions you implement ---- */
 
-int rpi_mutex_init(rpi_mutex_t *m)
-{
-    atomic_store(&m->word, 0);
-    return 0;
-}
-
+/*
+ * rpi_mutex_lock - take M. Fast path: compare-and-swap the word from 0 to
+ * my_tid(). Slow path: FUTEX_LOCK_PI, retried on EINTR and EAGAIN.
+ * Returns 0, or the error number FUTEX_LOCK_PI gave.
+ */
 int rpi_mutex_lock(rpi_mutex_t *m)
 {
+    // BEGIN SOLUTION
     uint32_t expected = 0;
     int err;
 
@@ -46,19 +47,38 @@ int rpi_mutex_lock(rpi_mutex_t *m)
         err = futex_pi(m, FUTEX_LOCK_PI);
     while (err == EINTR || err == EAGAIN);
     return err;
+    // END SOLUTION
+    // SKELETON: (void)m;
+    // SKELETON: (void)my_tid;
+    // SKELETON: (void)futex_pi;
+    // SKELETON: return ENOSYS; /* not implemented yet */
 }
 
+/*
+ * rpi_mutex_trylock - take M if it is free (0); EBUSY, with the word
+ * unchanged, if it is held. Never blocks.
+ */
 int rpi_mutex_trylock(rpi_mutex_t *m)
 {
+    // BEGIN SOLUTION
     uint32_t expected = 0;
 
     if (atomic_compare_exchange_strong(&m->word, &expected, my_tid()))
         return 0;
     return EBUSY;
+    // END SOLUTION
+    // SKELETON: (void)m;
+    // SKELETON: return ENOSYS; /* not implemented yet */
 }
 
+/*
+ * rpi_mutex_unlock - release M. EPERM (M unchanged) unless the word's TID
+ * is the caller's. Fast path: CAS my_tid() -> 0. If that fails, the kernel
+ * has waiters queued: FUTEX_UNLOCK_PI. Returns 0 or an error number.
+ */
 int rpi_mutex_unlock(rpi_mutex_t *m)
 {
+    // BEGIN SOLUTION
     uint32_t tid = my_tid();
     uint32_t expected = tid;
 
@@ -68,4 +88,31 @@ int rpi_mutex_unlock(rpi_mutex_t *m)
         return 0;
     /* FUTEX_WAITERS is set: let the kernel hand the mutex over. */
     return futex_pi(m, FUTEX_UNLOCK_PI);
+    // END SOLUTION
+    // SKELETON: (void)m;
+    // SKELETON: return ENOSYS; /* not implemented yet */
+}
+
+/* ---- Helpers we provide ---- */
+
+/* rpi_mutex_init - make M a free mutex (the word 0). */
+int rpi_mutex_init(rpi_mutex_t *m)
+{
+    atomic_store(&m->word, 0);
+    return 0;
+}
+
+/* my_tid - the caller's thread id, as the kernel writes it in the word. */
+static uint32_t my_tid(void)
+{
+    return (uint32_t)gettid();
+}
+
+/* futex_pi - futex(2) on M's word with OP (FUTEX_LOCK_PI, FUTEX_UNLOCK_PI,
+ * ...), which glibc does not wrap. Returns 0 or an error number. */
+static int futex_pi(rpi_mutex_t *m, int op)
+{
+    if (syscall(SYS_futex, &m->word, op | FUTEX_PRIVATE_FLAG, 0, NULL, NULL, 0) < 0)
+        return errno;
+    return 0;
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# extra-fsync.sh - shows the fsync lab's crash checker (labs/fsync/crashsim)
+# extra-fsync.sh - shows the fsync lab's crash checker (labs/fsync/given/crashsim)
 # judging a program nobody here wrote: SQLite. Four inserts, each its own
 # sqlite3 process, each acknowledged once sqlite3 has exited 0
-# (labs/fsync/crashsim/sqlite/). What SQLite's documentation promises must
+# (labs/fsync/given/crashsim/sqlite/). What SQLite's documentation promises must
 # come out:
 #   journal_mode=WAL,    synchronous=FULL   no committed row is lost
 #   journal_mode=WAL,    synchronous=OFF    crashsim finds a lost row
@@ -34,13 +34,13 @@ trap 'rm -rf "$work"' EXIT
 cp -r grader/harness "$work/common"
 cp -r labs/fsync "$work/fsync"
 rm -rf "$work/fsync/hidden"
-if ! make -s -C "$work/fsync" crashsim/crashsim >"$work/build.log" 2>&1; then
+if ! make -s -C "$work/fsync" crashsim >"$work/build.log" 2>&1; then
     echo "extra-fsync: building crashsim failed:" >&2
     cat "$work/build.log" >&2
     exit 1
 fi
-cs=$work/fsync/crashsim/crashsim
-ex=$work/fsync/crashsim/sqlite
+cs=$work/fsync/crashsim
+ex=$work/fsync/given/crashsim/sqlite
 
 # run JOURNAL SYNC WANT: crashsim's exit status must be WANT (0 no loss, 1 a loss).
 run() {

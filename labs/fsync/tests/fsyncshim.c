@@ -27,6 +27,8 @@ static long failed_call;   /* shim_lock */
 static long after_failure; /* shim_lock */
 static long delay_us;      /* shim_lock */
 static bool noop;          /* shim_lock */
+static struct fsyncshim_span spans[FSYNCSHIM_MAX_SPANS]; /* shim_lock */
+static long nspans;                                      /* shim_lock */
 
 static long env_long(const char *name)
 {
@@ -59,6 +61,26 @@ void fsyncshim_get(struct fsyncshim_stats *out)
     pthread_mutex_unlock(&shim_lock);
 }
 
+long fsyncshim_spans(struct fsyncshim_span *out, long max)
+{
+    long n;
+
+    pthread_mutex_lock(&shim_lock);
+    n = nspans;
+    for (long i = 0; i < n && i < max; i++)
+        out[i] = spans[i];
+    pthread_mutex_unlock(&shim_lock);
+    return n;
+}
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 static void sleep_us(long us)
 {
     struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
@@ -71,6 +93,7 @@ static void sleep_us(long us)
  * else what the real call (or none, in noop mode) returns. */
 static int shim_call(const char *name, int fd)
 {
+    long long start = now_ns();
     bool fail, skip;
     long delay;
     int rc = 0, saved = 0;
@@ -96,6 +119,23 @@ static int shim_call(const char *name, int fd)
     }
     if (delay > 0)
         sleep_us(delay);
+    if (rc == 0) {
+        long long end = now_ns();
+
+        pthread_mutex_lock(&shim_lock);
+        if (nspans < FSYNCSHIM_MAX_SPANS) {
+            /* in the order they started */
+            long i = nspans++;
+
+            while (i > 0 && spans[i - 1].start_ns > start) {
+                spans[i] = spans[i - 1];
+                i--;
+            }
+            spans[i].start_ns = start;
+            spans[i].end_ns = end;
+        }
+        pthread_mutex_unlock(&shim_lock);
+    }
     if (rc < 0)
         errno = saved;
     return rc;

@@ -20,10 +20,17 @@ struct fsyncshim_stats {
     long after_failure; /* calls made after the failed one */
 };
 
-/* The shim's two entry points; a test program finds them with dlsym
- * (shimctl.c), since it does not link against the shim. */
+/* When one successful call ran: CLOCK_MONOTONIC nanoseconds at its entry
+ * into the shim and at its return (after the delay). */
+struct fsyncshim_span {
+    long long start_ns, end_ns;
+};
+
+/* The shim's entry points; a test program finds them with dlsym
+ * (testlib.c), since it does not link against the shim. */
 typedef void (*fsyncshim_config_fn)(long fail_in, long delay_us, bool noop);
 typedef void (*fsyncshim_get_fn)(struct fsyncshim_stats *out);
+typedef long (*fsyncshim_spans_fn)(struct fsyncshim_span *out, long max);
 
 /* From now on: fail the fail_in-th call from now with EIO (0: none), sleep
  * delay_us after each call, and skip the real call if noop. */
@@ -31,5 +38,11 @@ void fsyncshim_config(long fail_in, long delay_us, bool noop);
 
 /* The counters so far. */
 void fsyncshim_get(struct fsyncshim_stats *out);
+
+/* Copies the spans of the successful calls so far (at most the first
+ * FSYNCSHIM_MAX_SPANS), in the order they started, into OUT (room for MAX);
+ * returns how many there are. */
+#define FSYNCSHIM_MAX_SPANS 65536
+long fsyncshim_spans(struct fsyncshim_span *out, long max);
 
 #endif

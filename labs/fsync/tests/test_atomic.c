@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void expect_content(const char *path, const void *want, size_t n, const char *when)
 {
@@ -119,6 +120,64 @@ static void atomic_replace_error_no_temp(void **state)
     expect_dir("f", "cfg", "after a failed write");
 }
 
+/* Every fsync a successful atomic_replace makes, failed in turn with EIO:
+ * the new content is not durable, so -1 with an errno, and no temp file. */
+static void atomic_replace_fsync_eio(void **state)
+{
+    char now[32];
+    long before, calls;
+    (void)state;
+
+    shim_fast();
+    assert_int_equal(mkdir("g", 0755), 0);
+    must_replace("g/cfg", "version 0", 9, "before the fsync errors");
+    before = shim_stats().calls;
+    must_replace("g/cfg", "version 1", 9, "before the fsync errors");
+    calls = shim_stats().calls - before;
+    if (calls < 2)
+        fail_msg("a successful atomic_replace: expected at least 2 fsync calls (the temp file "
+                 "before the rename, the directory after it), actual %ld",
+                 calls);
+    for (long nth = 1; nth <= calls; nth++) {
+        snprintf(now, sizeof(now), "version %ld", nth + 1);
+        shim_config(nth, 0, true); /* the nth fsync from now fails with EIO */
+        errno = 0;
+        int rc = atomic_replace("g/cfg", now, strlen(now));
+        int err = errno;
+        shim_fast();
+        if (rc != -1 || err == 0)
+            fail_msg("fsync call %ld of the %ld a replacement makes failing with EIO: expected "
+                     "-1 with an errno (EIO: the new content is not durable), actual %d with %s",
+                     nth, calls, rc, errno_name(err));
+        expect_dir("g", "cfg", "after an fsync failed with EIO");
+    }
+}
+
+/* The temp file belongs in the target's directory: here it is the only
+ * writable one (the current directory is read-only). */
+static void atomic_replace_temp_in_target_dir(void **state)
+{
+    int rc;
+    (void)state;
+
+    shim_fast();
+    assert_int_equal(mkdir("ro", 0755), 0);
+    assert_int_equal(mkdir("ro/w", 0755), 0);
+    assert_int_equal(chdir("ro"), 0);
+    assert_int_equal(chmod(".", 0555), 0);
+    if (geteuid() == 0)
+        print_message("note: run as root, the read-only directory stops nobody\n");
+    errno = 0;
+    rc = atomic_replace("w/cfg", "first", 5);
+    if (rc != 0)
+        fail_msg("atomic_replace(\"w/cfg\") from a read-only current directory: expected 0 (the "
+                 "temp file goes in w/, beside its target), actual %d with %s",
+                 rc, errno_name(errno));
+    must_replace("w/cfg", "second", 6, "replacing w/cfg from a read-only directory");
+    expect_dir("w", "cfg", "after two replacements");
+    chmod(".", 0755);
+}
+
 #define T(fn, id)                                                                                  \
     {                                                                                              \
         .name = id, .test_func = fn                                                                \
@@ -127,6 +186,8 @@ static void atomic_replace_error_no_temp(void **state)
 static const struct CMUnitTest tests[] = {
     T(atomic_replace_roundtrip, "atomic-replace-roundtrip"),
     T(atomic_replace_error_no_temp, "atomic-replace-error-no-temp"),
+    T(atomic_replace_fsync_eio, "atomic-replace-fsync-eio"),
+    T(atomic_replace_temp_in_target_dir, "atomic-replace-temp-in-target-dir"),
 };
 
 OSLABS_TEST_MAIN(tests)

@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #define LOG "t.log"
 
@@ -178,10 +180,59 @@ static void fsyncgate_threads(void **state)
                      g[t].ok, a.next[t]);
 }
 
+/* Every fsync dlog_open makes to create a log, failed in turn with EIO: the
+ * new log is not durable, so dlog_open returns NULL. */
+static void open_fsync_eio(void **state)
+{
+    char path[64];
+    long before, calls;
+    (void)state;
+
+    shim_fast();
+    assert_int_equal(mkdir("o", 0755), 0);
+    before = shim_stats().calls;
+    dlog_t *log = must_open("o/first.log");
+    calls = shim_stats().calls - before;
+    dlog_close(log);
+    if (calls < 2)
+        fail_msg("dlog_open creating o/first.log: expected at least 2 fsync calls (the file and "
+                 "its directory), actual %ld",
+                 calls);
+    for (long nth = 1; nth <= calls; nth++) {
+        snprintf(path, sizeof(path), "o/new-%ld.log", nth);
+        shim_config(nth, 0, true); /* the nth fsync from now fails with EIO */
+        errno = 0;
+        log = dlog_open(path);
+        int err = errno;
+        shim_fast();
+        if (log != NULL) {
+            dlog_close(log);
+            fail_msg("dlog_open(\"%s\") with fsync call %ld of %ld failing with EIO: expected NULL "
+                     "(the new log is not durable), actual a log",
+                     path, nth, calls);
+        }
+        if (err == 0)
+            fail_msg("dlog_open(\"%s\") with fsync call %ld failing: expected NULL with an errno "
+                     "(EIO), actual NULL with errno 0",
+                     path, nth);
+    }
+}
+
 /* ----------------------------------------------------------- group commit */
 
 #define GC_THREADS 8
 #define GC_APPENDS 500
+
+/* When each append was called and returned (CLOCK_MONOTONIC ns). */
+static long long gc_called[GC_THREADS][GC_APPENDS], gc_returned[GC_THREADS][GC_APPENDS];
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 static void *gc_appender(void *arg)
 {
@@ -190,21 +241,65 @@ static void *gc_appender(void *arg)
 
     for (int i = 0; i < GC_APPENDS; i++) {
         rec_fill(t, i, buf);
+        gc_called[t][i] = now_ns();
         if (dlog_append(shared, buf, rec_len(t, i)) != 0)
             return (void *)(long)(i + 1);
+        gc_returned[t][i] = now_ns();
     }
     return NULL;
+}
+
+/* Is there a span that started at or after FROM and ended by TO? SPANS are
+ * sorted by start. */
+static bool synced_between(const struct fsyncshim_span *spans, long n, long long from, long long to)
+{
+    long lo = 0, hi = n;
+
+    while (lo < hi) {
+        long mid = lo + (hi - lo) / 2;
+
+        if (spans[mid].start_ns < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (long i = lo; i < n && spans[i].start_ns <= to; i++)
+        if (spans[i].end_ns <= to)
+            return true;
+    return false;
+}
+
+/* Fewer fsyncs count only for a log that keeps its promise: every append
+ * that returned 0 must have seen an fsync start after it was called (so
+ * after its write) and end before it returned. A log that never syncs, or
+ * acknowledges records an fsync already in flight did not cover, fails. */
+static void check_acks_synced(long first_span)
+{
+    long n;
+    const struct fsyncshim_span *spans = shim_spans(&n);
+
+    spans += first_span;
+    n -= first_span;
+    for (int t = 0; t < GC_THREADS; t++)
+        for (int i = 0; i < GC_APPENDS; i++)
+            if (!synced_between(spans, n, gc_called[t][i], gc_returned[t][i]))
+                fail_msg("thread %d, append %d: dlog_append returned 0, but no fsync or "
+                         "fdatasync started after the call and ended before it returned (%ld "
+                         "calls in all): the record was acknowledged before it was durable",
+                         t, i + 1, n);
 }
 
 static void group_commit_fewer_fsyncs(void **state)
 {
     pthread_t tid[GC_THREADS];
+    long first_span;
     (void)state;
 
     shim_fast();
     shared = must_open(LOG);
     shim_config(0, 2000, true); /* every fsync takes 2 ms */
     long before = shim_stats().calls;
+    shim_spans(&first_span);
     for (long t = 0; t < GC_THREADS; t++)
         pthread_create(&tid[t], NULL, gc_appender, (void *)t);
     for (int t = 0; t < GC_THREADS; t++) {
@@ -216,6 +311,7 @@ static void group_commit_fewer_fsyncs(void **state)
     }
     long calls = shim_stats().calls - before;
     shim_fast();
+    check_acks_synced(first_span);
     dlog_close(shared);
     if (calls >= GC_THREADS * GC_APPENDS / 2)
         fail_msg("%d threads x %d appends with 2 ms fsyncs: expected fewer than %d fsync calls "
@@ -240,6 +336,7 @@ static void group_commit_fewer_fsyncs(void **state)
 static const struct CMUnitTest tests[] = {
     T(fsyncgate_eio_fails_log, "fsyncgate-eio-fails-log"),
     T(fsyncgate_threads, "fsyncgate-threads"),
+    T(open_fsync_eio, "open-fsync-eio"),
     T(group_commit_fewer_fsyncs, "group-commit-fewer-fsyncs"),
 };
 

@@ -24,11 +24,13 @@
 
 static fsyncshim_config_fn shim_config_fn;
 static fsyncshim_get_fn shim_get_fn;
+static fsyncshim_spans_fn shim_spans_fn;
 
 static void find_shim(void)
 {
     shim_config_fn = (fsyncshim_config_fn)dlsym(RTLD_DEFAULT, "fsyncshim_config");
     shim_get_fn = (fsyncshim_get_fn)dlsym(RTLD_DEFAULT, "fsyncshim_get");
+    shim_spans_fn = (fsyncshim_spans_fn)dlsym(RTLD_DEFAULT, "fsyncshim_spans");
 }
 
 /* Before main: if the shim is not loaded, run this program again with
@@ -73,6 +75,18 @@ struct fsyncshim_stats shim_stats(void)
         fail_msg("the fsync shim is not loaded: run with LD_PRELOAD=./libfsyncshim.so");
     shim_get_fn(&s);
     return s;
+}
+
+const struct fsyncshim_span *shim_spans(long *n)
+{
+    static struct fsyncshim_span spans[FSYNCSHIM_MAX_SPANS];
+
+    if (shim_spans_fn == NULL)
+        fail_msg("the fsync shim is not loaded: run with LD_PRELOAD=./libfsyncshim.so");
+    *n = shim_spans_fn(spans, FSYNCSHIM_MAX_SPANS);
+    if (*n > FSYNCSHIM_MAX_SPANS)
+        *n = FSYNCSHIM_MAX_SPANS;
+    return spans;
 }
 
 void shim_fast(void)

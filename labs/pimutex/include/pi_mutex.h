@@ -63,7 +63,7 @@ int pi_mutex_unlock(pi_mutex_t *m);
 /* Sets the calling task's base priority to PRIO (RT_PRI_MIN..RT_PRI_MAX).
  * Its effective priority becomes the maximum of PRIO and what the mutexes
  * it holds donate. Optional: when pi_mutex.c does not define it, the RTOS's
- * default (rtos/pi_default.c) is used, which is right whenever your unlock
+ * default (given/pi_default.c) is used, which is right whenever your unlock
  * recomputes the owner's priority from rt_base_priority(). */
 void pi_set_priority(int prio);
 

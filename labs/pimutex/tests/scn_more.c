@@ -386,6 +386,297 @@ static void plain_stops_donation(void *unused)
     expect_priority(low, 10);
 }
 
+/* ---- donate-waiter-boosted: the top waiter is the highest *effective* ---- */
+
+static pi_mutex_t wb_a, wb_b;
+static rt_task_t *wb_low, *wb_w1, *wb_w2;
+
+static void wb_low_task(void *unused)
+{
+    (void)unused;
+    lock(&wb_a);
+    rt_work(6);
+    unlock(&wb_a);
+    rt_log("done");
+}
+
+/* w2 (base 20) takes b, then queues on a first. */
+static void wb_w2_task(void *unused)
+{
+    (void)unused;
+    rt_sleep_until(1);
+    lock(&wb_b);
+    lock(&wb_a);
+    rt_log("got a");
+    rt_work(1);
+    unlock(&wb_a);
+    rt_work(1);
+    unlock(&wb_b);
+    rt_log("done");
+}
+
+/* w1 (base 40) queues on a after w2. */
+static void wb_w1_task(void *unused)
+{
+    (void)unused;
+    rt_sleep_until(2);
+    lock(&wb_a);
+    rt_log("got a");
+    unlock(&wb_a);
+    rt_log("done");
+}
+
+/* high (50) blocks on b, held by w2: w2, though waiting, now outranks w1. */
+static void wb_high_task(void *unused)
+{
+    (void)unused;
+    rt_sleep_until(3);
+    lock(&wb_b);
+    rt_log("got b");
+    unlock(&wb_b);
+    rt_log("done");
+}
+
+/* low (10) holds a; w2 (20, holding b) then w1 (40) queue on it; high (50)
+ * blocks on b. w2's effective priority is now 50, above w1's 40: low runs
+ * at 50 and hands a to w2 first, whose base is the lowest of the waiters. */
+static void donate_waiter_boosted(void *unused)
+{
+    (void)unused;
+    mutex_init(&wb_a, "a", 1);
+    mutex_init(&wb_b, "b", 1);
+    wb_low = rt_spawn("low", 10, wb_low_task, NULL);
+    wb_w2 = rt_spawn("w2", 20, wb_w2_task, NULL);
+    wb_w1 = rt_spawn("w1", 40, wb_w1_task, NULL);
+    rt_spawn("high", 50, wb_high_task, NULL);
+    rt_sleep_until(4);
+    expect_priority(wb_w2, 50);
+    expect_priority(wb_w1, 40);
+    expect_priority(wb_low, 50);
+}
+
+/* ---- donate-after-handoff: a task that was handed a mutex waits for nothing ---- */
+
+static pi_mutex_t ho_a, ho_b;
+static rt_task_t *ho_mid, *ho_other;
+
+static void ho_low_task(void *unused)
+{
+    (void)unused;
+    lock(&ho_a);
+    rt_work(3);
+    unlock(&ho_a);
+    rt_log("done");
+}
+
+/* mid takes b, waits for a, gets it from low, passes it on to other, and
+ * then sleeps holding b. */
+static void ho_mid_task(void *unused)
+{
+    (void)unused;
+    rt_sleep_until(1);
+    lock(&ho_b);
+    lock(&ho_a);
+    rt_log("got a");
+    unlock(&ho_a);
+    rt_sleep_until(8);
+    unlock(&ho_b);
+    rt_log("done");
+}
+
+static void ho_other_task(void *unused)
+{
+    (void)unused;
+    rt_sleep_until(2);
+    lock(&ho_a);
+    rt_log("got a");
+    lock(&ho_b);
+    rt_log("got b");
+    unlock(&ho_b);
+    unlock(&ho_a);
+    rt_log("done");
+}
+
+static void ho_high_task(void *unused)
+{
+    (void)unused;
+    rt_sleep_until(6);
+    lock(&ho_b);
+    rt_log("got b");
+    unlock(&ho_b);
+    rt_log("done");
+}
+
+/* low (10) holds a; mid (30, holding b) and other (20) queue on it. a goes
+ * to mid, which passes it to other and sleeps holding b. mid waits for no
+ * mutex any more: other, holding a, may wait for b (no cycle), and when
+ * high (50) blocks on b too, mid is boosted to 50 and other stays at 20. */
+static void donate_after_handoff(void *unused)
+{
+    (void)unused;
+    mutex_init(&ho_a, "a", 1);
+    mutex_init(&ho_b, "b", 1);
+    rt_spawn("low", 10, ho_low_task, NULL);
+    ho_mid = rt_spawn("mid", 30, ho_mid_task, NULL);
+    ho_other = rt_spawn("other", 20, ho_other_task, NULL);
+    rt_spawn("high", 50, ho_high_task, NULL);
+    rt_sleep_until(7);
+    expect_priority(ho_mid, 50);
+    expect_priority(ho_other, 20);
+}
+
+/* ---- donate-raise-base: raising the base above a donation ---- */
+
+static void raise_acquirer(void *arg)
+{
+    pi_mutex_t *l = arg;
+
+    lock(l);
+    rt_log("got the lock");
+    unlock(l);
+    rt_log("done");
+}
+
+/* main (31) holds the lock, acquire (41) donates; main raises its base to
+ * 51: the higher of the two counts at once. After the release main keeps
+ * 51 (acquire waits its turn); lowering the base to 21 then lets acquire run. */
+static void donate_raise_base(void *unused)
+{
+    pi_mutex_t l;
+
+    (void)unused;
+    mutex_init(&l, "lock", 1);
+    lock(&l);
+    rt_spawn("acquire", RT_PRI_DEFAULT + 10, raise_acquirer, &l);
+    expect_priority(rt_self(), RT_PRI_DEFAULT + 10);
+    rt_log("raising base priority to %d", RT_PRI_DEFAULT + 20);
+    set_priority(RT_PRI_DEFAULT + 20);
+    expect_priority(rt_self(), RT_PRI_DEFAULT + 20);
+    unlock(&l);
+    rt_log("acquire owns the lock but must not have run yet");
+    expect_priority(rt_self(), RT_PRI_DEFAULT + 20);
+    rt_log("lowering base priority to %d", RT_PRI_DEFAULT - 10);
+    set_priority(RT_PRI_DEFAULT - 10);
+    rt_log("acquire must already have finished");
+    expect_priority(rt_self(), RT_PRI_DEFAULT - 10);
+}
+
+/* ---- donate-chain-max-depth: a chain of PI_MAX_DEPTH tasks, 2 apart ---- */
+
+static void donate_chain_max_depth(void *unused)
+{
+    (void)unused;
+    run_chain(PI_MAX_DEPTH - 1, 2, 0);
+}
+
+/* ---- donate-stops-at-plain: an inheriting chain ends at a plain mutex ---- */
+
+static pi_mutex_t sp_pi1, sp_pi2, sp_plain;
+
+static void sp_low(void *unused)
+{
+    (void)unused;
+    lock(&sp_plain);
+    rt_work(5);
+    unlock(&sp_plain);
+    rt_log("done");
+}
+
+/* m2 (20) holds pi2 and waits for the plain mutex. */
+static void sp_m2(void *unused)
+{
+    (void)unused;
+    rt_sleep_until(1);
+    lock(&sp_pi2);
+    lock(&sp_plain);
+    unlock(&sp_plain);
+    unlock(&sp_pi2);
+    rt_log("done");
+}
+
+/* m1 (30) holds pi1 and waits for pi2. */
+static void sp_m1(void *unused)
+{
+    (void)unused;
+    rt_sleep_until(2);
+    lock(&sp_pi1);
+    lock(&sp_pi2);
+    unlock(&sp_pi2);
+    unlock(&sp_pi1);
+    rt_log("done");
+}
+
+static void sp_high(void *unused)
+{
+    (void)unused;
+    rt_sleep_until(3);
+    lock(&sp_pi1);
+    unlock(&sp_pi1);
+    rt_log("done");
+}
+
+/* high (50) -> pi1 (m1, 30) -> pi2 (m2, 20) -> plain (low, 10): the boost
+ * walks through both inheriting mutexes and stops at the plain one. */
+static void donate_stops_at_plain(void *unused)
+{
+    rt_task_t *low, *m1, *m2;
+
+    (void)unused;
+    mutex_init(&sp_pi1, "pi1", 1);
+    mutex_init(&sp_pi2, "pi2", 1);
+    mutex_init(&sp_plain, "plain", 0);
+    low = rt_spawn("low", 10, sp_low, NULL);
+    m2 = rt_spawn("m2", 20, sp_m2, NULL);
+    m1 = rt_spawn("m1", 30, sp_m1, NULL);
+    rt_spawn("high", 50, sp_high, NULL);
+    rt_sleep_until(4);
+    expect_priority(m1, 50);
+    expect_priority(m2, 50);
+    expect_priority(low, 10);
+}
+
+/* ---- deadlock-four-tasks: the highest task closes a 4-task cycle ---- */
+
+static pi_mutex_t c4[4];
+static rt_task_t *c4_t[4];
+
+/* Task i (priority 10 * (i + 1)) holds c4[i], asks for c4[i + 1] at tick
+ * i + 1; the last (highest) asks for c4[0] and closes the cycle. */
+static void c4_task(void *arg)
+{
+    int i = (int)(long)arg;
+
+    lock(&c4[i]);
+    rt_sleep_until(1 + i);
+    if (i == 3) {
+        lock_fails(&c4[0], EDEADLK);
+        for (int k = 0; k < 4; k++)
+            expect_priority(c4_t[k], 10 * (k + 1));
+        unlock(&c4[3]);
+        rt_log("done");
+        return;
+    }
+    lock(&c4[i + 1]);
+    unlock(&c4[i + 1]);
+    unlock(&c4[i]);
+    rt_log("done");
+}
+
+/* A (10) -> m1 (B, 20) -> m2 (C, 30) -> m3 (D, 40), then D asks for m0
+ * (A's): EDEADLK. Everyone waits for a higher task, so no priority may
+ * change, the closing request included. */
+static void deadlock_four(void *unused)
+{
+    static const char *const names[] = {"m0", "m1", "m2", "m3"};
+    static const char *const tasks[] = {"A", "B", "C", "D"};
+
+    (void)unused;
+    for (int i = 0; i < 4; i++)
+        mutex_init(&c4[i], names[i], 1);
+    for (long i = 0; i < 4; i++)
+        c4_t[i] = rt_spawn(tasks[i], 10 * (int)(i + 1), c4_task, (void *)i);
+}
+
 const struct scenario more_scenarios[] = {
     {"donate-chain-deep", "a 7-deep chain over virtual time, interlopers waiting",
      donate_chain_deep, RT_PRI_MAX},
@@ -402,5 +693,17 @@ const struct scenario more_scenarios[] = {
     {"donate-chain-max", "a chain of PI_MAX_DEPTH tasks", donate_chain_max, RT_PRI_MAX},
     {"plain-stops-donation", "a boost does not pass through an inherit=0 mutex",
      plain_stops_donation, RT_PRI_MAX},
+    {"donate-waiter-boosted", "the top waiter is the one of highest effective priority",
+     donate_waiter_boosted, RT_PRI_MAX},
+    {"donate-after-handoff", "a task handed a mutex waits for nothing any more",
+     donate_after_handoff, RT_PRI_MAX},
+    {"donate-raise-base", "raising the base above a donation counts at once", donate_raise_base,
+     RT_PRI_DEFAULT},
+    {"donate-chain-max-depth", "a chain of PI_MAX_DEPTH tasks, 2 apart", donate_chain_max_depth,
+     RT_PRI_MAX},
+    {"donate-stops-at-plain", "a boost walks two inheriting mutexes and stops at a plain one",
+     donate_stops_at_plain, RT_PRI_MAX},
+    {"deadlock-four-tasks", "the highest task closes a 4-task cycle: EDEADLK, nothing changes",
+     deadlock_four, RT_PRI_MAX},
     {NULL, NULL, NULL, 0},
 };

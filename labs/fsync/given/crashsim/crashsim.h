@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "oslabs_util.h"
+
 #define NEVER     (1L << 62) /* a position after every trace line */
 #define SECTOR    512u       /* the unit a write can be torn at */
 #define MAX_FDS   1024
@@ -39,20 +41,12 @@ struct bytes {
     size_t n, cap;
 };
 
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void bytes_append(struct bytes *b, const void *p, size_t n);
 void bytes_resize(struct bytes *b, size_t n); /* new bytes are zero */
 void bytes_copy(struct bytes *dst, const struct bytes *src);
 void bytes_free(struct bytes *b);
 uint64_t hash_mix(uint64_t h, const void *p, size_t n);
 char *path_normalize(const char *base, const char *path); /* absolute, no . or .. */
-double now_seconds(void);
-int remove_tree(const char *path);
 
 /* ----------------------------------------------------------------- trace.c */
 
