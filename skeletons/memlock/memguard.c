@@ -31,26 +31,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-/*
- * Helpers we provide.
- */
+/* The helpers we give you (under "Helpers we provide", at the end). */
+static inline size_t page_size(void);
+static inline int fail(int err);
 
-/* The size of a page in bytes (4096 on x86-64). */
-static inline size_t page_size(void)
-{
-    return (size_t)sysconf(_SC_PAGESIZE);
-}
+/* ---- Functions you implement ---- */
 
-/* Sets errno to err and returns -1. */
-static inline int fail(int err)
-{
-    errno = err;
-    return -1;
-}
-
-/*
- * Functions you implement: locking.
- */
+/* Locking. */
 
 /* mg_lock - reads one byte of every page that holds a byte of [addr, addr+len),
  * so each is faulted in before the lock, then mlocks the range. 0, or -1 with
@@ -91,9 +78,7 @@ int mg_resident(const void *addr, size_t len, size_t *resident, size_t *total)
     return fail(ENOSYS);
 }
 
-/*
- * Functions you implement: reading /proc.
- */
+/* Reading /proc. */
 
 /* mg_read_status - VmSize, VmRSS, VmLck and VmSwap (kB) of a /proc/PID/status
  * file; an absent field is -1 (a kernel thread has none). 0, or -1 with errno:
@@ -117,9 +102,7 @@ int mg_read_meminfo(const char *path, struct mg_meminfo *out)
     return fail(ENOSYS);
 }
 
-/*
- * Functions you implement: explaining a failure.
- */
+/* Explaining a failure. */
 
 /* mg_explain - writes into buf (at most buflen bytes, NUL included) why mlock
  * of want bytes failed with err: the soft and hard RLIMIT_MEMLOCK in bytes
@@ -134,9 +117,7 @@ char *mg_explain(int err, size_t want, char *buf, size_t buflen)
     return buf;
 }
 
-/*
- * Functions you implement: the secure allocator.
- */
+/* The secure allocator. */
 
 /* mg_secure_alloc - a zeroed region of len bytes (rounded up to whole pages),
  * page-aligned, with a PROT_NONE guard page right before and right after it,
@@ -154,4 +135,19 @@ void *mg_secure_alloc(size_t len)
 void mg_secure_free(void *p)
 {
     (void)p;
+}
+
+/* ---- Helpers we provide ---- */
+
+/* page_size - the size of a page in bytes (4096 on x86-64). */
+static inline size_t page_size(void)
+{
+    return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* fail - sets errno to err and returns -1. */
+static inline int fail(int err)
+{
+    errno = err;
+    return -1;
 }

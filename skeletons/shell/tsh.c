@@ -8,9 +8,9 @@
  * the handlers: the main program blocks SIGCHLD, SIGINT and SIGTSTP while it
  * reads or changes it.
  *
- * Student: fill in the functions marked "You write". The helpers marked
- * "Given" and tsh_helper.c already work; the messages marked DO NOT CHANGE
- * are what the traces compare.
+ * Student: fill in the functions under "Functions you implement". The ones
+ * under "Helpers we provide" and given/tsh_helper.c already work; the
+ * messages marked DO NOT CHANGE are what the traces compare.
  */
 #define _GNU_SOURCE
 #include "tsh_helper.h"
@@ -51,44 +51,10 @@ void usage(void);
 /* Status of the last foreground job or builtin: what `$?` expands to. */
 static volatile sig_atomic_t last_status;
 
-/* Given: the three signals the job list is protected by. */
-void job_signals(sigset_t *set)
-{
-    sigemptyset(set);
-    sigaddset(set, SIGCHLD);
-    sigaddset(set, SIGINT);
-    sigaddset(set, SIGTSTP);
-}
-
-/* Given: the `$?` value of a wait status: 128+N for a signal or a stop. */
-int status_of(int wstatus)
-{
-    if (WIFEXITED(wstatus))
-        return WEXITSTATUS(wstatus);
-    if (WIFSIGNALED(wstatus))
-        return 128 + WTERMSIG(wstatus);
-    if (WIFSTOPPED(wstatus))
-        return 128 + WSTOPSIG(wstatus);
-    return 1;
-}
-
-/* Given: installs handler for signum, restarting interrupted system calls. */
-void install(int signum, void (*handler)(int))
-{
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = handler;
-    job_signals(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    if (sigaction(signum, &sa, NULL) < 0) {
-        perror("tsh: sigaction");
-        exit(1);
-    }
-}
+/* ---- Functions you implement ---- */
 
 /*
- * waitfg - You write. Returns once the job with process group pgid is no
+ * waitfg - Returns once the job with process group pgid is no
  * longer in the foreground (it ended or stopped). Called with the job
  * signals blocked; prev is the mask to sleep with. Must not busy-wait.
  */
@@ -99,7 +65,7 @@ void waitfg(pid_t pgid, const sigset_t *prev)
 }
 
 /*
- * child_redirect - You write. In a new child: opens the command's
+ * child_redirect - In a new child: opens the command's
  * redirections onto fds 0, 1 and 2. On failure prints
  * "tsh: FILE: strerror" and exits with status 1.
  */
@@ -109,7 +75,7 @@ void child_redirect(const struct tsh_cmd *cmd)
 }
 
 /*
- * child_exec - You write. In a new child: restores the signal mask prev
+ * child_exec - In a new child: restores the signal mask prev
  * and the default signal actions, joins process group pgid (0: a group of
  * its own), connects the pipe ends in_fd and out_fd (-1: none) to fds 0 and
  * 1, closes close_fd (-1: none; the read end of the pipe out_fd writes to)
@@ -130,7 +96,7 @@ void child_exec(const struct tsh_cmd *cmd, pid_t pgid, int in_fd, int out_fd, in
 }
 
 /*
- * launch - You write. Runs every command of line in one new process group,
+ * launch - Runs every command of line in one new process group,
  * joined by pipes, as a job with the given cmdline. A background job prints
  * "[JID] (PGID) CMDLINE"; for a foreground job, launch returns once it has
  * ended or stopped. Block SIGCHLD (and SIGINT, SIGTSTP) from before the
@@ -142,8 +108,112 @@ void launch(const struct tsh_line *line, const char *cmdline)
     (void)cmdline;
 }
 
-/* Given: the job named by a `fg`/`bg` argument (%JID or PID), or NULL after
- * printing why. Call with the job signals blocked. */
+/*
+ * do_bgfg - The `bg` and `fg` builtins: SIGCONT to the job's
+ * whole group; bg prints "[JID] (PGID) CMDLINE", fg waits for the job.
+ * Sets last_status (non-zero when the argument is bad).
+ */
+void do_bgfg(char **argv)
+{
+    (void)argv;
+}
+
+/* do_cd - The `cd [DIR]` builtin (HOME without DIR). */
+void do_cd(char **argv)
+{
+    (void)argv;
+}
+
+/* do_wait - The `wait` builtin: returns once no job runs in the
+ * background. Must not busy-wait. */
+void do_wait(void)
+{
+}
+
+/*
+ * builtin - Runs argv if it names a builtin (exit, quit, cd,
+ * jobs, fg, bg, wait) and returns 1; returns 0 for anything else.
+ */
+int builtin(char **argv)
+{
+    (void)argv;
+    return 0;
+}
+
+/*
+ * eval - Parses and runs one command line (its newline already
+ * removed): a syntax error prints "tsh: syntax error..." with a non-zero
+ * status, a lone builtin runs in the shell, anything else goes to launch.
+ */
+void eval(const char *cmdline)
+{
+    (void)cmdline;
+}
+
+/*
+ * sigchld_handler - Reaps every child that ended or stopped,
+ * without blocking. A job whose processes have all ended leaves the list
+ * ("Job [JID] (PGID) terminated by signal N" if its last command was
+ * killed); a stopped job prints "Job [JID] (PGID) stopped by signal N".
+ * A foreground job's end or stop sets last_status.
+ */
+void sigchld_handler(int sig)
+{
+    (void)sig;
+}
+
+/* sigint_handler - Ctrl-C: SIGINT to the foreground job's group. */
+void sigint_handler(int sig)
+{
+    (void)sig;
+}
+
+/* sigtstp_handler - Ctrl-Z: SIGTSTP to the foreground job's group. */
+void sigtstp_handler(int sig)
+{
+    (void)sig;
+}
+
+/* ---- Helpers we provide ---- */
+
+/* job_signals - the three signals the job list is protected by. */
+void job_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGCHLD);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTSTP);
+}
+
+/* status_of - the `$?` value of a wait status: 128+N for a signal or a stop. */
+int status_of(int wstatus)
+{
+    if (WIFEXITED(wstatus))
+        return WEXITSTATUS(wstatus);
+    if (WIFSIGNALED(wstatus))
+        return 128 + WTERMSIG(wstatus);
+    if (WIFSTOPPED(wstatus))
+        return 128 + WSTOPSIG(wstatus);
+    return 1;
+}
+
+/* install - installs handler for signum, restarting interrupted system calls. */
+void install(int signum, void (*handler)(int))
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = handler;
+    job_signals(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    if (sigaction(signum, &sa, NULL) < 0) {
+        perror("tsh: sigaction");
+        exit(1);
+    }
+}
+
+/* job_of_arg - the job named by a `fg`/`bg` argument (%JID or PID), or NULL
+ * after printing why. Call with the job signals blocked. */
 struct tsh_job *job_of_arg(const char *name, const char *arg)
 {
     char *end;
@@ -167,29 +237,7 @@ struct tsh_job *job_of_arg(const char *name, const char *arg)
     return job;
 }
 
-/*
- * do_bgfg - You write. The `bg` and `fg` builtins: SIGCONT to the job's
- * whole group; bg prints "[JID] (PGID) CMDLINE", fg waits for the job.
- * Sets last_status (non-zero when the argument is bad).
- */
-void do_bgfg(char **argv)
-{
-    (void)argv;
-}
-
-/* do_cd - You write. The `cd [DIR]` builtin (HOME without DIR). */
-void do_cd(char **argv)
-{
-    (void)argv;
-}
-
-/* do_wait - You write. The `wait` builtin: returns once no job runs in the
- * background. Must not busy-wait. */
-void do_wait(void)
-{
-}
-
-/* do_jobs - Given. The `jobs` builtin. */
+/* do_jobs - the `jobs` builtin. */
 void do_jobs(void)
 {
     sigset_t mask, prev;
@@ -201,58 +249,14 @@ void do_jobs(void)
     last_status = 0;
 }
 
-/*
- * builtin - You write. Runs argv if it names a builtin (exit, quit, cd,
- * jobs, fg, bg, wait) and returns 1; returns 0 for anything else.
- */
-int builtin(char **argv)
-{
-    (void)argv;
-    return 0;
-}
-
-/*
- * eval - You write. Parses and runs one command line (its newline already
- * removed): a syntax error prints "tsh: syntax error..." with a non-zero
- * status, a lone builtin runs in the shell, anything else goes to launch.
- */
-void eval(const char *cmdline)
-{
-    (void)cmdline;
-}
-
-/*
- * sigchld_handler - You write. Reaps every child that ended or stopped,
- * without blocking. A job whose processes have all ended leaves the list
- * ("Job [JID] (PGID) terminated by signal N" if its last command was
- * killed); a stopped job prints "Job [JID] (PGID) stopped by signal N".
- * A foreground job's end or stop sets last_status.
- */
-void sigchld_handler(int sig)
-{
-    (void)sig;
-}
-
-/* sigint_handler - You write. Ctrl-C: SIGINT to the foreground job's group. */
-void sigint_handler(int sig)
-{
-    (void)sig;
-}
-
-/* sigtstp_handler - You write. Ctrl-Z: SIGTSTP to the foreground job's group. */
-void sigtstp_handler(int sig)
-{
-    (void)sig;
-}
-
-/* Given: the usage message. */
+/* usage - the usage message. */
 void usage(void)
 {
     fprintf(stderr, "usage: tsh [-p]\n  -p  print no prompt (for the trace driver)\n");
     exit(2);
 }
 
-/* Given: the read-eval loop. At end of input, exits with the last status. */
+/* main - the read-eval loop. At end of input, exits with the last status. */
 int main(int argc, char **argv)
 {
     static char cmdline[TSH_MAXLINE + 2];

@@ -31,22 +31,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-/*
- * Helpers we provide.
- */
-
-/* The size of a page in bytes (4096 on x86-64). */
-static inline size_t page_size(void)
-{
-    return (size_t)sysconf(_SC_PAGESIZE);
-}
-
-/* Sets errno to err and returns -1. */
-static inline int fail(int err)
-{
-    errno = err;
-    return -1;
-}
+/* The helpers we give you (under "Helpers we provide", at the end). */
+static inline size_t page_size(void);
+static inline int fail(int err);
 
 // BEGIN SOLUTION
 /* The first page and the number of pages that hold a byte of [addr, addr+len). */
@@ -61,9 +48,9 @@ static void page_span(const void *addr, size_t len, uintptr_t *first, size_t *np
 }
 // END SOLUTION
 
-/*
- * Functions you implement: locking.
- */
+/* ---- Functions you implement ---- */
+
+/* Locking. */
 
 /* mg_lock - reads one byte of every page that holds a byte of [addr, addr+len),
  * so each is faulted in before the lock, then mlocks the range. 0, or -1 with
@@ -151,9 +138,7 @@ int mg_resident(const void *addr, size_t len, size_t *resident, size_t *total)
     // SKELETON: return fail(ENOSYS);
 }
 
-/*
- * Functions you implement: reading /proc.
- */
+/* Reading /proc. */
 
 // BEGIN SOLUTION
 /* One "Key:" of a /proc file: where its value goes (NULL: a marker line whose
@@ -291,9 +276,7 @@ int mg_read_meminfo(const char *path, struct mg_meminfo *out)
     // SKELETON: return fail(ENOSYS);
 }
 
-/*
- * Functions you implement: explaining a failure.
- */
+/* Explaining a failure. */
 
 // BEGIN SOLUTION
 /* Appends printf-style text to buf, truncating at buflen; *used counts what
@@ -364,9 +347,7 @@ char *mg_explain(int err, size_t want, char *buf, size_t buflen)
     // SKELETON: return buf;
 }
 
-/*
- * Functions you implement: the secure allocator.
- */
+/* The secure allocator. */
 
 // BEGIN SOLUTION
 /* Layout of one allocation, from low to high addresses:
@@ -442,4 +423,19 @@ void mg_secure_free(void *p)
     munmap(header_of(p), h.map_len);
     // END SOLUTION
     // SKELETON: (void)p;
+}
+
+/* ---- Helpers we provide ---- */
+
+/* page_size - the size of a page in bytes (4096 on x86-64). */
+static inline size_t page_size(void)
+{
+    return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* fail - sets errno to err and returns -1. */
+static inline int fail(int err)
+{
+    errno = err;
+    return -1;
 }

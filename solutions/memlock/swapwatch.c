@@ -42,52 +42,13 @@ struct options {
     long count;
 };
 
-/*
- * Helpers we provide.
- */
+/* The helpers we give you (under "Helpers we provide", below). */
+static void usage(const char *why);
+static void print_summary(long used_kb, long total_kb, double percent);
+static void print_row(const struct row *r);
+static inline int parse_number(const char *s, long min, long *out);
 
-static void usage(const char *why)
-{
-    fprintf(stderr,
-            "swapwatch: %s\n"
-            "usage: swapwatch [--proc DIR] [--threshold-kb N] [--interval SECONDS] [--count N]\n",
-            why);
-}
-
-/* The two lines that start every round. DO NOT CHANGE: the tests compare
- * this output byte for byte. */
-static void print_summary(long used_kb, long total_kb, double percent)
-{
-    printf("swap: used=%ld kB total=%ld kB (%.1f%%)\n", used_kb, total_kb, percent);
-    printf("PID\tNAME\tSWAP_KB\tLOCKED_KB\n");
-}
-
-/* One row of the table. DO NOT CHANGE either. */
-static void print_row(const struct row *r)
-{
-    printf("%ld\t%s\t%ld\t%ld\n", r->pid, r->name, r->swap_kb, r->locked_kb);
-}
-
-/* Parses s as a decimal integer >= min. 0 and *out, or -1 if s is anything
- * else (empty, a sign, trailing characters, out of range). */
-static inline int parse_number(const char *s, long min, long *out)
-{
-    char *end;
-    long v;
-
-    if (*s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v < min)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-/*
- * Functions you implement.
- */
+/* ---- Functions you implement ---- */
 
 /* parse_options - fills o from argv; defaults: /proc, 0, 5, 1. Returns 0, or
  * -1 after a message on stderr (unknown option, missing or bad number,
@@ -278,6 +239,50 @@ static int one_round(const char *proc, long threshold_kb)
     // SKELETON: return -1;
 }
 
+/* ---- Helpers we provide ---- */
+
+/* usage - prints why and the usage line on stderr. */
+static void usage(const char *why)
+{
+    fprintf(stderr,
+            "swapwatch: %s\n"
+            "usage: swapwatch [--proc DIR] [--threshold-kb N] [--interval SECONDS] [--count N]\n",
+            why);
+}
+
+/* print_summary - the two lines that start every round. DO NOT CHANGE: the tests compare
+ * this output byte for byte. */
+static void print_summary(long used_kb, long total_kb, double percent)
+{
+    printf("swap: used=%ld kB total=%ld kB (%.1f%%)\n", used_kb, total_kb, percent);
+    printf("PID\tNAME\tSWAP_KB\tLOCKED_KB\n");
+}
+
+/* print_row - one row of the table. DO NOT CHANGE either. */
+static void print_row(const struct row *r)
+{
+    printf("%ld\t%s\t%ld\t%ld\n", r->pid, r->name, r->swap_kb, r->locked_kb);
+}
+
+/* parse_number - parses s as a decimal integer >= min. 0 and *out, or -1 if s is anything
+ * else (empty, a sign, trailing characters, out of range). */
+static inline int parse_number(const char *s, long min, long *out)
+{
+    char *end;
+    long v;
+
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* main - parses the options and runs --count rounds, --interval seconds apart.
+ * Exit status: 2 on a usage or meminfo error, else 1 if any round had a row. */
 int main(int argc, char **argv)
 {
     struct options o;

@@ -32,12 +32,12 @@ for trace in "$work"/shell/tests/traces/*.txt; do
     name=$(basename "$trace" .txt)
     count=$((count + 1))
     scratch=$(mktemp -d "$work/scratch.XXXXXX")
-    expected=$(grep -v '^\[stderr\] ' "${trace%.txt}.out")
+    expected=$(grep -v '^\[stderr\] ' "$work/shell/tests/expected/$name.out")
     actual=$(cd "$scratch" && env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$scratch" \
         TMPDIR="$scratch" LC_ALL=C "$work/shell/sdriver" -e "$trace" dash |
         sed -E 's/\([0-9]+\)/(PID)/g')
     if [ "$expected" != "$actual" ]; then
-        echo "extra-shell: $name: dash's transcript differs from labs/shell/tests/traces/$name.out" \
+        echo "extra-shell: $name: dash's transcript differs from labs/shell/tests/expected/$name.out" \
             "(- expected without [stderr] lines, + dash):" >&2
         diff <(printf '%s\n' "$expected") <(printf '%s\n' "$actual") >&2 || true
         failed=1

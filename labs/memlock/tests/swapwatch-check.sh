@@ -9,6 +9,9 @@
 #              (mode 000): exit 2 with a message on stderr
 #   realproc   without --proc, swapwatch reads /proc: its total is the
 #              SwapTotal of /proc/meminfo, and it exits 0 or 1
+#   rounds     the exit status counts every round: a process over the
+#              threshold in the first round only, or in the second only,
+#              makes it 1 (the tree changes while swapwatch sleeps)
 #
 # Run from any directory; $OSLABS_LAB (set by the grader) is the lab, else ".".
 set -u
@@ -17,7 +20,7 @@ sw=$lab/swapwatch
 proc=$lab/tests/proc
 out=${TMPDIR:-/tmp}/swapwatch-check.out.$$
 err=${TMPDIR:-/tmp}/swapwatch-check.err.$$
-trap 'rm -rf "$out" "$err" "${TMPDIR:-/tmp}/swapwatch-check.tree.$$"' EXIT
+trap 'rm -rf "$out" "$err" "${TMPDIR:-/tmp}/swapwatch-check.tree.$$"*' EXIT
 
 # run ARGS...: runs swapwatch with a 5 s limit; sets $status.
 run() {
@@ -119,12 +122,62 @@ check_realproc() {
     fi
 }
 
+# rounds_case WHAT FIRST SECOND: a tree whose one process has status FIRST
+# during round 1 and SECOND during round 2 (replaced once swapwatch sleeps
+# between them); expects exit status 1 and two rounds of output.
+rounds_case() {
+    what=$1 first=$2 second=$3
+    rm -rf "$tree"
+    mkdir -p "$tree/100"
+    cp "$proc/basic/meminfo" "$tree/meminfo"
+    cp "$first" "$tree/100/status"
+    status=0
+    "$sw" --proc "$tree" --count 2 --interval 2 >"$out" 2>"$err" </dev/null &
+    pid=$!
+    # Wait until it sleeps between the rounds (state S), 3 s at most.
+    tries=0
+    while [ "$tries" -lt 300 ]; do
+        state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -c1)
+        [ "$state" = S ] && break
+        [ -z "$state" ] && break
+        sleep 0.01
+        tries=$((tries + 1))
+    done
+    cp "$second" "$tree/100/status.new"
+    mv "$tree/100/status.new" "$tree/100/status"
+    wait "$pid" || status=$?
+    if [ "$status" -ne 1 ]; then
+        echo "swapwatch --count 2 --interval 2, $what: expected exit status 1 (a process" \
+            "exceeded the threshold in one of the rounds), actual $status"
+        show
+        exit 1
+    fi
+    lines=$(wc -l <"$out")
+    if [ "$lines" -ne 5 ]; then
+        echo "swapwatch --count 2, $what: expected 5 lines (two rounds, one row), actual $lines"
+        show
+        exit 1
+    fi
+}
+
+check_rounds() {
+    tree=${TMPDIR:-/tmp}/swapwatch-check.tree.$$
+    swapping=$tree.swapping
+    idle=$tree.idle
+    cp "$proc/basic/977/status" "$swapping"
+    sed 's/^VmSwap:.*/VmSwap:	       0 kB/' "$swapping" >"$idle"
+    rounds_case "swapping in the first round only" "$swapping" "$idle"
+    rounds_case "swapping in the second round only" "$idle" "$swapping"
+    rm -f "$swapping" "$idle"
+}
+
 case "${1:-}" in
 usage) check_usage ;;
 meminfo) check_meminfo ;;
 realproc) check_realproc ;;
+rounds) check_rounds ;;
 *)
-    echo "usage: $0 usage|meminfo|realproc" >&2
+    echo "usage: $0 usage|meminfo|realproc|rounds" >&2
     exit 2
     ;;
 esac

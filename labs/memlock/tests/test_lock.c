@@ -105,7 +105,8 @@ static void expect_contains(const char *text, const char *what, const char *need
 /* ---- mg_lock / mg_unlock ---- */
 
 /* 64 fresh pages: after mg_lock, VmLck is 256 kB higher and every page is in
- * RAM; after mg_unlock, VmLck is back. */
+ * RAM; after mg_unlock, VmLck is back. mg_unlock of an unmapped range is -1
+ * ENOMEM. */
 static void lock_vmlck_grows(void **state)
 {
     size_t n = 64;
@@ -122,6 +123,15 @@ static void lock_vmlck_grows(void **state)
     assert_int_equal(mg_unlock(p, n * pg()), 0);
     expect_kb("VmLck after mg_unlock", before, self_kb("VmLck"));
     munmap(p, n * pg());
+    /* munlock's error is mg_unlock's: the range is no longer mapped. */
+    errno = 0;
+    int rc = mg_unlock(p, n * pg());
+    if (rc != -1 || errno != ENOMEM) {
+        print_error("mg_unlock of an unmapped range: expected -1 with ENOMEM (munlock's error), "
+                    "actual %d (errno %s)\n",
+                    rc, errno ? strerrorname_np(errno) : "0");
+        fail();
+    }
 }
 
 /* [p+100, p+100+5 pages) touches 6 pages: exactly those 6 are locked and
@@ -290,7 +300,8 @@ static void expect_resident(const void *addr, size_t len, size_t want_res, size_
 }
 
 /* 16 fresh pages with pages 0, 3 and 4 written: 3 of 16. Unaligned ranges
- * count every page they touch. An unmapped range is -1 ENOMEM. */
+ * count every page they touch. An unmapped range is -1 ENOMEM. Ranges
+ * shorter than a page, and one of 2100 pages, count exactly. */
 static void resident_counts_pages(void **state)
 {
     char *p = map_pages(16);
@@ -316,6 +327,24 @@ static void resident_counts_pages(void **state)
         fail();
     }
     munmap(p, 8 * pg());
+
+    /* Ranges shorter than a page count the pages they touch: 1 byte is 1
+     * page, 2 bytes across a page edge are 2. */
+    p = map_pages(2);
+    p[0] = 1;
+    expect_resident(p, 1, 1, 1, "p, one byte");
+    expect_resident(p + pg() - 1, 2, 1, 2, "2 bytes across the page edge");
+    expect_resident(p + pg() - 100, 100, 1, 1, "100 bytes ending on the page edge");
+    munmap(p, 2 * pg());
+
+    /* More pages than one small vector holds: every page counts. */
+    size_t big = 2100;
+    p = map_pages(big);
+    p[0] = 1;
+    p[1500 * pg()] = 1;
+    p[(big - 1) * pg()] = 1;
+    expect_resident(p, big * pg(), 3, big, "2100 pages, 3 written (the last one too)");
+    munmap(p, big * pg());
 }
 
 /* ---- residency under pressure, without swap ---- */

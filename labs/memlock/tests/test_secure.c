@@ -239,6 +239,19 @@ static void secure_alloc_fails_clean(void **state)
     self_kb("VmSize"); /* the first read's stdio buffer is not the allocator's */
     size = self_kb("VmSize");
     locked = self_kb("VmLck");
+    /* Sizes no address space holds (rounding them up to pages overflows). */
+    size_t huge[] = {SIZE_MAX, SIZE_MAX - pg() + 1, SIZE_MAX / 2 + 1};
+    for (size_t i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
+        errno = 0;
+        p = mg_secure_alloc(huge[i]);
+        err = errno;
+        if (p != NULL || err == 0) {
+            print_error("mg_secure_alloc(%zu bytes): expected NULL with an errno (ENOMEM), actual "
+                        "%p (errno %s)\n",
+                        huge[i], p, err ? strerrorname_np(err) : "0");
+            fail();
+        }
+    }
     errno = 0;
     p = mg_secure_alloc(16 * pg());
     err = errno;
