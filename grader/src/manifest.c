@@ -99,7 +99,6 @@ static const struct {
     {"must", K_MUST, 1u << KIND_SYMBOLS},
     {"must_any", K_MUST_ANY, 1u << KIND_SYMBOLS},
     {"must_not", K_MUST_NOT, 1u << KIND_SYMBOLS},
-    {"rules", K_RULES, ALL_KINDS}, /* accepted, not used yet */
 };
 #define NKEYS ARRAY_LEN(test_keys)
 
@@ -455,8 +454,6 @@ static void set_test_key(struct parse *ps, struct test *t, struct test_state *st
         break;
     case K_HINT:
         set_string(&t->hint, value);
-        break;
-    case K_RULES:
         break;
     case K_VISIBILITY:
         set_visibility(ps, t, value);
