@@ -369,8 +369,8 @@ static struct secure_header *header_of(void *p)
 
 /* mg_secure_alloc - a zeroed region of len bytes (rounded up to whole pages),
  * page-aligned, with a PROT_NONE guard page right before and right after it,
- * mlocked and marked MADV_DONTDUMP. NULL with errno on failure (EINVAL for
- * len 0; mlock's ENOMEM/EPERM), leaving nothing mapped or locked. */
+ * mlocked and marked MADV_DONTDUMP. NULL with errno on failure (mlock's
+ * ENOMEM/EPERM; len 0 is not graded), leaving nothing mapped or locked. */
 void *mg_secure_alloc(size_t len)
 {
     // BEGIN SOLUTION
