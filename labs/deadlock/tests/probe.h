@@ -9,6 +9,8 @@
 #ifndef PROBE_H
 #define PROBE_H
 
+#include "oslabs_proc.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -35,9 +37,5 @@ bool call_wait(struct call *c, int ms);
 int call_wait_waiting(struct call *c, int ms);
 bool call_wait_unless_blocked(struct call *c, int ms);
 void call_join(struct call *c);
-
-char thread_state(int tid);
-double now_ms(void);
-void sleep_ms(int ms);
 
 #endif

@@ -71,7 +71,7 @@ static void gate_arm(size_t from, size_t to)
 /* True once the held transfer is inside the hook (within ms). */
 static bool gate_wait_entered(int ms)
 {
-    double end = now_ms() + ms;
+    double end = oslabs_now_ms() + ms;
     bool entered;
 
     do {
@@ -79,8 +79,8 @@ static bool gate_wait_entered(int ms)
         entered = gate.entered;
         pthread_mutex_unlock(&gate.lock);
         if (!entered)
-            sleep_ms(1);
-    } while (!entered && now_ms() < end);
+            oslabs_sleep_ms(1);
+    } while (!entered && oslabs_now_ms() < end);
     return entered;
 }
 
@@ -317,7 +317,7 @@ static void print_thread_states(void)
     fprintf(stderr, "threads (R running, S sleeping, e.g. waiting for a lock):");
     while ((e = readdir(d)) != NULL)
         if (e->d_name[0] != '.')
-            fprintf(stderr, " %s:%c", e->d_name, thread_state(atoi(e->d_name)));
+            fprintf(stderr, " %s:%c", e->d_name, oslabs_thread_state(atoi(e->d_name)));
     fprintf(stderr, "\n");
     closedir(d);
 }
@@ -328,19 +328,19 @@ static void print_thread_states(void)
  * gdb -p) can print every thread's backtrace. */
 static void watch(struct stress *s, int run_ms, int stall_ms, int nthreads)
 {
-    double start = now_ms(), last_change = start;
+    double start = oslabs_now_ms(), last_change = start;
     long last = -1;
 
     while (atomic_load(&s->finished) < nthreads) {
         long progress = atomic_load(&s->moved) + atomic_load(&s->refused) +
                         atomic_load(&s->wrong_errno) + atomic_load(&s->audits) +
                         atomic_load(&s->finished);
-        if (now_ms() - start >= run_ms)
+        if (oslabs_now_ms() - start >= run_ms)
             atomic_store(&s->stop, true);
         if (progress != last) {
             last = progress;
-            last_change = now_ms();
-        } else if (now_ms() - last_change > stall_ms) {
+            last_change = oslabs_now_ms();
+        } else if (oslabs_now_ms() - last_change > stall_ms) {
             fprintf(stderr, "\nDEADLOCK: no transfer and no bank_total finished in %d ms.\n",
                     stall_ms);
             if (getenv("OSLABS_TEST") != NULL)
@@ -352,10 +352,10 @@ static void watch(struct stress *s, int run_ms, int stall_ms, int nthreads)
                         "'thread apply all bt'\n",
                         (int)getpid());
             print_thread_states();
-            sleep_ms(20000);
+            oslabs_sleep_ms(20000);
             fail_msg("deadlock: the threads made no progress for %d ms", stall_ms);
         }
-        sleep_ms(20);
+        oslabs_sleep_ms(20);
     }
 }
 
@@ -598,7 +598,7 @@ static void *small_auditor(void *arg)
     for (int i = 0; i < 30; i++) {
         if (bank_total(w->bank) != 400)
             w->bad++;
-        sleep_ms(2);
+        oslabs_sleep_ms(2);
     }
     return NULL;
 }

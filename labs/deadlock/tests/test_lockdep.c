@@ -394,7 +394,7 @@ static void lockdep_thousands_of_locks(void **state)
         snprintf(names[i], sizeof(names[i]), "T%d", i);
         init(&t[i], names[i]);
     }
-    start = now_ms();
+    start = oslabs_now_ms();
     run_seq(3, &t[5], &t[700], &t[1999]);
     run_order_workers(t, N, 2, 4000, 3);
     expect_reports(0, "after consistent nested locking of 2000 locks");
@@ -403,7 +403,7 @@ static void lockdep_thousands_of_locks(void **state)
         fail_msg("after T1999 then T5 (T5 before T1999 was recorded): expected a report, actual "
                  "none");
     expect_increasing_cycles('T', 5, N - 1);
-    printf("%.0f ms for 8000 nested acquisitions of 2000 locks\n", now_ms() - start);
+    printf("%.0f ms for 8000 nested acquisitions of 2000 locks\n", oslabs_now_ms() - start);
 }
 
 /* ---- self-deadlock, per-thread held locks, reset ---- */
@@ -434,7 +434,7 @@ static void lockdep_self_deadlock(void **state)
     call_start(&c);
     if (!call_wait_unless_blocked(&c, WAIT_MS))
         fail_msg("ld_lock(A) in a thread that holds A: expected EDEADLK at once, actual it %s",
-                 thread_state(c.tid) == 'S' ? "blocks" : "does not return");
+                 oslabs_thread_state(c.tid) == 'S' ? "blocks" : "does not return");
     call_join(&c);
     assert_int_equal(self.first, 0);
     if (self.second != EDEADLK)
@@ -496,7 +496,7 @@ static void lockdep_held_locks_per_thread(void **state)
     pthread_mutex_lock(&holder.lock);
     for (int i = 0; i < WAIT_MS && !holder.holding; i++) {
         pthread_mutex_unlock(&holder.lock);
-        sleep_ms(1);
+        oslabs_sleep_ms(1);
         pthread_mutex_lock(&holder.lock);
     }
     holding = holder.holding;

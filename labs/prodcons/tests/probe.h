@@ -10,6 +10,8 @@
 #ifndef PROBE_H
 #define PROBE_H
 
+#include "oslabs_proc.h"
+
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdatomic.h>
@@ -38,13 +40,5 @@ void call_start(struct call *c);
 bool call_wait(struct call *c, int ms);
 bool call_wait_blocked(struct call *c, int ms);
 void call_join(struct call *c);
-
-char thread_state(int tid);
-double thread_cpu_ms(pthread_t t);
-int count_threads(void);
-
-double now_ms(void);
-void sleep_ms(int ms);
-struct timespec realtime_in_ms(long ms);
 
 #endif

@@ -126,7 +126,7 @@ static void call_timed_get_now(bbuf_t *b, long deadline_ms, int rc, int err, voi
 {
     struct call *c = &calls[7];
 
-    c->deadline = realtime_in_ms(deadline_ms);
+    c->deadline = oslabs_realtime_in_ms(deadline_ms);
     c->item = ITEM(0xdead);
     start_call(7, do_timed_get, b, c->item);
     must_return(c, PROMPT_MS, when);
@@ -366,10 +366,10 @@ static void timed_get_times_out(void **state)
 {
     bbuf_t *b = create(2);
     struct call *c = &calls[0];
-    double start = now_ms();
+    double start = oslabs_now_ms();
 
     (void)state;
-    c->deadline = realtime_in_ms(300);
+    c->deadline = oslabs_realtime_in_ms(300);
     start_call(0, do_timed_get, b, NULL);
     must_return(c, 300 + PROMPT_MS, "on an empty buffer with a deadline 300 ms away");
     must_be(c, -1, ETIMEDOUT, "on an empty buffer");
@@ -402,7 +402,7 @@ static void timed_get_wakes_on_put(void **state)
     (void)state;
     call_now(do_put, b, ITEM(1), 0, 0, "");
     call_timed_get_now(b, 10000, 0, 0, ITEM(1), "with an item held");
-    c->deadline = realtime_in_ms(10000);
+    c->deadline = oslabs_realtime_in_ms(10000);
     start_call(0, do_timed_get, b, NULL);
     must_wait(c, "on an empty buffer, deadline 10 s away");
     call_now(do_put, b, ITEM(2), 0, 0, "");
@@ -510,7 +510,7 @@ static void close_wakes_all(bbuf_t *b, call_fn fn, int n, const char *when)
     int stuck = 0;
 
     for (int i = 0; i < n; i++) {
-        calls[i].deadline = realtime_in_ms(30000);
+        calls[i].deadline = oslabs_realtime_in_ms(30000);
         start_call(i, fn, b, ITEM(100 + i));
         must_wait(&calls[i], when);
     }
@@ -572,9 +572,9 @@ static void must_wait_without_cpu(struct call *c, const char *when)
     double before, after;
 
     must_wait(c, when);
-    before = thread_cpu_ms(c->thread);
-    sleep_ms(300);
-    after = thread_cpu_ms(c->thread);
+    before = oslabs_thread_cpu_ms(c->thread);
+    oslabs_sleep_ms(300);
+    after = oslabs_thread_cpu_ms(c->thread);
     if (atomic_load(&c->done))
         fail_msg("%s %s: expected it to wait, actual: returned %d (%s)", op_name(c->fn), when,
                  c->rc, err_name(c->err));
@@ -621,7 +621,7 @@ static void no_busy_wait_timed_get(void **state)
     struct call *c = &calls[0];
 
     (void)state;
-    c->deadline = realtime_in_ms(10000);
+    c->deadline = oslabs_realtime_in_ms(10000);
     start_call(0, do_timed_get, b, NULL);
     must_wait_without_cpu(c, "on an empty buffer, deadline 10 s away");
     bbuf_close(b);

@@ -77,10 +77,10 @@ static void submit(tpool_t *p, void (*fn)(void *), int i)
 /* Waits up to BLOCK_MS for `running` to reach want. */
 static void wait_running(int want)
 {
-    double end = now_ms() + BLOCK_MS;
+    double end = oslabs_now_ms() + BLOCK_MS;
 
-    while (atomic_load(&running) < want && now_ms() < end)
-        sleep_ms(1);
+    while (atomic_load(&running) < want && oslabs_now_ms() < end)
+        oslabs_sleep_ms(1);
     if (atomic_load(&running) != want)
         fail_msg("tasks running at once: expected %d, actual %d", want, atomic_load(&running));
 }
@@ -170,7 +170,7 @@ static void tpool_runs_each_task_once(void **state)
  * threads besides the test's own. */
 static void tpool_never_more_than_n_workers(void **state)
 {
-    int base = count_threads();
+    int base = oslabs_count_threads();
     int most = 0;
     tpool_t *p = create(3, 16);
 
@@ -179,9 +179,9 @@ static void tpool_never_more_than_n_workers(void **state)
         submit(p, gated_run, i);
     wait_running(3);
     for (int i = 0; i < 100; i++) {
-        int n = count_threads();
+        int n = oslabs_count_threads();
         most = n > most ? n : most;
-        sleep_ms(2);
+        oslabs_sleep_ms(2);
     }
     if (most - base > 3)
         fail_msg("threads of a pool of 3 (counted in /proc/self/task): expected at most 3, "
