@@ -25,6 +25,7 @@ enum key {
     K_HINT,
     K_VISIBILITY,
     K_TAGS,
+    K_RULES,
     K_REQUIRES,
     K_SERIAL,
     K_REPEAT,
@@ -71,6 +72,7 @@ static const struct {
     {"hint", K_HINT, ALL_KINDS},
     {"visibility", K_VISIBILITY, ALL_KINDS},
     {"tags", K_TAGS, ALL_KINDS},
+    {"rules", K_RULES, ALL_KINDS},
     {"requires", K_REQUIRES, ALL_KINDS},
     {"serial", K_SERIAL, ALL_KINDS},
     {"repeat", K_REPEAT, ALL_KINDS},
@@ -435,6 +437,8 @@ static void set_test_key(struct parse *ps, struct test *t, struct test_state *st
         break;
     case K_TAGS:
         sv_split_blanks(&t->tags, value);
+        break;
+    case K_RULES: /* the handout's rules this test checks: read by the tools */
         break;
     case K_REQUIRES:
         set_requires(ps, t, value);
