@@ -1,8 +1,9 @@
 /*
  * test_lockdep.c - the lock-order validator: cycles of 2, 3, 5 and 1000
  * locks built by different threads at different times (no run deadlocks),
- * reported once with the names in order; consistent orders and thousands of
- * locks never report; a self-deadlock is reported and refused; edges are
+ * reported once with the names in order, before the acquisition that
+ * closes them waits; an edge from every held lock; consistent orders and
+ * thousands of locks never report; a self-deadlock is reported and refused; edges are
  * global while the locks a thread holds are its own.
  *
  * Every acquisition sequence runs on a helper thread that the test waits
@@ -475,24 +476,16 @@ static int holder_call(struct call *c)
     return err ? err : ld_unlock(holder.m);
 }
 
-/* While one thread holds A, another takes B, and C then D: only C -> D is
- * recorded (the locks a thread holds are its own), so B then A reports
- * nothing and D then C reports C -> D -> C. */
-static void lockdep_held_locks_per_thread(void **state)
+/* Starts a thread that takes m with ld_lock and keeps it until
+ * holder_release; returns once it holds m. */
+static void holder_start(struct call *hold, ld_mutex_t *m)
 {
-    static ld_mutex_t a, b, c, d;
-    static struct call hold;
     bool holding;
-    (void)state;
 
-    init(&a, "A");
-    init(&b, "B");
-    init(&c, "C");
-    init(&d, "D");
-    holder.m = &a;
+    holder.m = m;
     holder.holding = holder.release = false;
-    hold.fn = holder_call;
-    call_start(&hold);
+    hold->fn = holder_call;
+    call_start(hold);
     pthread_mutex_lock(&holder.lock);
     for (int i = 0; i < WAIT_MS && !holder.holding; i++) {
         pthread_mutex_unlock(&holder.lock);
@@ -502,25 +495,109 @@ static void lockdep_held_locks_per_thread(void **state)
     holding = holder.holding;
     pthread_mutex_unlock(&holder.lock);
     if (!holding)
-        fail_msg("a thread taking A: expected ld_lock(A) to return, actual still waiting");
+        fail_msg("a thread taking %s: expected ld_lock(%s) to return, actual still waiting",
+                 m->name, m->name);
+}
 
-    run_seq(1, &b);
-    run_seq(2, &c, &d);
-
+/* Lets the holder release its lock and waits for it to end. */
+static void holder_release(struct call *hold)
+{
     pthread_mutex_lock(&holder.lock);
     holder.release = true;
     pthread_cond_broadcast(&holder.cond);
     pthread_mutex_unlock(&holder.lock);
-    if (!call_wait(&hold, WAIT_MS))
-        fail_msg("the thread holding A: expected ld_unlock(A) to return, actual still waiting");
-    call_join(&hold);
-    assert_int_equal(hold.rc, 0);
+    if (!call_wait(hold, WAIT_MS))
+        fail_msg("the thread holding %s: expected ld_unlock(%s) to return, actual still waiting",
+                 holder.m->name, holder.m->name);
+    call_join(hold);
+    assert_int_equal(hold->rc, 0);
+}
+
+/* While one thread holds A, another takes B, and C then D: only C -> D is
+ * recorded (the locks a thread holds are its own), so B then A reports
+ * nothing and D then C reports C -> D -> C. */
+static void lockdep_held_locks_per_thread(void **state)
+{
+    static ld_mutex_t a, b, c, d;
+    static struct call hold;
+    (void)state;
+
+    init(&a, "A");
+    init(&b, "B");
+    init(&c, "C");
+    init(&d, "D");
+    holder_start(&hold, &a);
+    run_seq(1, &b);
+    run_seq(2, &c, &d);
+    holder_release(&hold);
 
     run_seq(2, &b, &a);
     expect_reports(0, "after B then A (A was held by another thread when B was taken)");
     run_seq(2, &d, &c);
     expect_reports(1, "after C then D, then D then C");
     expect_cycle(0, (const char *[]){"C", "D"}, 2);
+}
+
+/* A then B was recorded. While another thread holds A, a thread takes B
+ * then A: its ld_lock(A) waits for A, and the cycle A -> B -> A must be
+ * reported before it waits (in a real deadlock, nobody would release A and
+ * a report made after the wait would never come). */
+static void lockdep_report_before_blocking(void **state)
+{
+    static ld_mutex_t a, b;
+    static struct call hold, c;
+    static struct seq s;
+    int seen = 0;
+    (void)state;
+
+    init(&a, "A");
+    init(&b, "B");
+    run_seq(2, &a, &b);
+    expect_reports(0, "after A then B");
+    holder_start(&hold, &a);
+    s = (struct seq){.locks = {&b, &a}, .n = 2};
+    c.fn = run_seq_call;
+    c.obj = &s;
+    call_start(&c);
+    if (!call_wait_waiting(&c, WAIT_MS))
+        fail_msg("a thread taking B then A while another thread holds A: expected ld_lock(A) to "
+                 "wait, actual it returned %d",
+                 c.rc);
+    for (int i = 0; i < 1000 && (seen = reports()) == 0; i++)
+        oslabs_sleep_ms(1);
+    if (seen != 1)
+        fail_msg("a thread taking B then A (A then B was recorded) while another thread holds A: "
+                 "expected the cycle A -> B -> A reported before ld_lock(A) waits, actual %d "
+                 "reports 1 s into the wait",
+                 seen);
+    expect_cycle(0, (const char *[]){"A", "B"}, 2);
+    holder_release(&hold);
+    if (!call_wait(&c, WAIT_MS))
+        fail_msg("a thread waiting for A: expected ld_lock(A) to return once A was released, "
+                 "actual still waiting");
+    call_join(&c);
+    if (c.rc != 0)
+        fail_msg("a thread taking B then A: expected 0 from ld_lock and ld_unlock, actual %d (%s)",
+                 c.rc, strerror(c.rc));
+    expect_reports(1, "after A was released and B then A finished (a cycle is reported once)");
+}
+
+/* One thread takes A, B and C, nested: that records A -> B, A -> C and
+ * B -> C (an edge from every held lock). Then C then B in another thread
+ * closes the cycle B -> C -> B, which only the inner edge B -> C makes. */
+static void lockdep_cycle_inner_locks(void **state)
+{
+    static ld_mutex_t a, b, c;
+    (void)state;
+
+    init(&a, "A");
+    init(&b, "B");
+    init(&c, "C");
+    run_seq(3, &a, &b, &c);
+    expect_reports(0, "after A, B, C nested");
+    run_seq(2, &c, &b);
+    expect_reports(1, "after A, B, C nested, then C then B in another thread");
+    expect_cycle(0, (const char *[]){"B", "C"}, 2);
 }
 
 /* ld_reset forgets every edge: A then B, reset, B then A reports nothing;
@@ -557,6 +634,8 @@ static const struct CMUnitTest tests[] = {
     TEST(lockdep_self_deadlock, "lockdep-self-deadlock"),
     TEST(lockdep_held_locks_per_thread, "lockdep-held-locks-per-thread"),
     TEST(lockdep_reset_forgets_edges, "lockdep-reset-forgets-edges"),
+    TEST(lockdep_report_before_blocking, "lockdep-report-before-blocking"),
+    TEST(lockdep_cycle_inner_locks, "lockdep-cycle-inner-locks"),
 };
 
 OSLABS_TEST_MAIN(tests)

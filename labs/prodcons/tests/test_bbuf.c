@@ -429,7 +429,8 @@ static void close_put_epipe(void **state)
 }
 
 /* close-full-put-epipe: on a closed full buffer, EPIPE wins: put fails at
- * once instead of blocking, try_put with EPIPE rather than EAGAIN. */
+ * once instead of blocking, try_put with EPIPE rather than EAGAIN, every
+ * time (64 more of each), and the items held stay. */
 static void close_full_put_epipe(void **state)
 {
     bbuf_t *b = create(2);
@@ -441,6 +442,13 @@ static void close_full_put_epipe(void **state)
     call_now(do_put, b, ITEM(3), -1, EPIPE, "on a closed full buffer");
     call_now(do_try_put, b, ITEM(4), -1, EPIPE, "on a closed full buffer");
     call_now(do_put, b, ITEM(5), -1, EPIPE, "on a closed full buffer, again");
+    /* Any number of them: close leaves a way out for every put, not for
+     * a fixed few. */
+    for (int i = 0; i < 64; i++) {
+        call_now(do_put, b, ITEM(6), -1, EPIPE, "on a closed full buffer, once more");
+        call_now(do_try_put, b, ITEM(7), -1, EPIPE, "on a closed full buffer, once more");
+    }
+    must_count(b, 2, "of a closed full buffer after refused puts");
     bbuf_destroy(b);
 }
 

@@ -222,7 +222,8 @@ static void tpool_submit_blocks_while_full(void **state)
 }
 
 /* tpool-submit-after-shutdown-epipe: once shutdown began (it waits for a
- * running task), submit fails with EPIPE and its task never runs. */
+ * running task, one more is queued), submit fails with EPIPE at once, not
+ * only after the queue emptied, and its task never runs. */
 static void tpool_submit_after_shutdown_epipe(void **state)
 {
     tpool_t *p = create(1, 4);
@@ -230,8 +231,9 @@ static void tpool_submit_after_shutdown_epipe(void **state)
     (void)state;
     submit(p, gated_run, 0);
     wait_running(1);
+    submit(p, count_run, 2);
     struct call *down = start(0, do_shutdown, p, NULL);
-    must_wait(down, "tpool_shutdown with a task still running");
+    must_wait(down, "tpool_shutdown with a task running and one queued");
     struct call *c = start(1, do_submit, p, &runs[1]);
     must_return(c, PROMPT_MS, "tpool_submit during tpool_shutdown");
     if (c->rc != -1 || c->err != EPIPE)
@@ -240,7 +242,10 @@ static void tpool_submit_after_shutdown_epipe(void **state)
                  c->rc, c->rc == -1 ? strerror(c->err) : "no error");
     sem_post(&gate);
     must_return(down, PROMPT_MS, "tpool_shutdown after its last task ended");
-    must_have_run_once(1, "after tpool_shutdown returned");
+    if (atomic_load(&runs[0]) != 1 || atomic_load(&runs[2]) != 1)
+        fail_msg("tasks submitted before tpool_shutdown: expected each to have run once when it "
+                 "returned, actual the running one %d times, the queued one %d times",
+                 atomic_load(&runs[0]), atomic_load(&runs[2]));
     if (atomic_load(&runs[1]) != 0)
         fail_msg("task refused with EPIPE: expected to never run, actual ran %d times",
                  atomic_load(&runs[1]));
