@@ -2,12 +2,14 @@
  * oslabs_proc.c - /proc/self/task readers, clocks and the asleep-in-a-call
  * probe shared by the labs' tests (see oslabs_proc.h).
  */
+#define _GNU_SOURCE /* gettid */
 #include "oslabs_proc.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 char oslabs_thread_state(int tid)
 {
@@ -110,4 +112,56 @@ enum oslabs_asleep oslabs_wait_asleep(const atomic_int *tid, const atomic_int *i
             return atomic_load(done) ? OSLABS_RETURNED : OSLABS_AWAKE;
         oslabs_sleep_ms(poll_ms);
     }
+}
+
+static void *call_main(void *arg)
+{
+    struct oslabs_call *c = arg;
+    int rc, err;
+
+    atomic_store(&c->tid, (int)gettid());
+    atomic_store(&c->in_call, 1);
+    errno = 0;
+    rc = c->fn(c);
+    err = errno;
+    c->rc = rc;
+    c->err = err;
+    c->returned_ms = oslabs_now_ms();
+    atomic_store(&c->done, 1);
+    return NULL;
+}
+
+void oslabs_call_start(struct oslabs_call *c)
+{
+    atomic_store(&c->tid, 0);
+    atomic_store(&c->in_call, 0);
+    atomic_store(&c->done, 0);
+    c->rc = 0;
+    c->err = 0;
+    if (pthread_create(&c->thread, NULL, call_main, c) != 0) {
+        perror("pthread_create");
+        _exit(2);
+    }
+}
+
+bool oslabs_call_wait(struct oslabs_call *c, int ms)
+{
+    double end = oslabs_now_ms() + ms;
+
+    while (!atomic_load(&c->done)) {
+        if (oslabs_now_ms() > end)
+            return false;
+        oslabs_sleep_ms(1);
+    }
+    return true;
+}
+
+enum oslabs_asleep oslabs_call_asleep(struct oslabs_call *c, int settle_ms, int poll_ms, int ms)
+{
+    return oslabs_wait_asleep(&c->tid, &c->in_call, &c->done, settle_ms, poll_ms, ms);
+}
+
+void oslabs_call_join(struct oslabs_call *c)
+{
+    pthread_join(c->thread, NULL);
 }

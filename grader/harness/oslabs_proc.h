@@ -4,16 +4,20 @@
  * threads /proc/self/task lists, a thread's CPU time, clocks, and the probe
  * that decides a call made on another thread is asleep inside it.
  *
- * A test that must see a thread blocked observes it: the thread is inside
- * the call and the kernel says it sleeps, for a while in a row. It never
- * sleeps and hopes. Linked into every test program by lab.mk ($(HARNESS);
- * $(PROC) for a program without cmocka).
+ * A call that might block or never return is made on a helper thread
+ * (struct oslabs_call), so a test can bound how long it waits for it and a
+ * bug fails one test instead of hanging the program. A test that must see
+ * a thread blocked observes it: the thread is inside the call and the
+ * kernel says it sleeps, for a while in a row. It never sleeps and hopes.
+ * Linked into every test program by lab.mk ($(HARNESS); $(PROC) for a
+ * program without cmocka).
  */
 #ifndef OSLABS_PROC_H
 #define OSLABS_PROC_H
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <time.h>
 
 /* The state letter of thread tid of this process (R, S, D, T, ...), read
@@ -53,5 +57,38 @@ enum oslabs_asleep {
  */
 enum oslabs_asleep oslabs_wait_asleep(const atomic_int *tid, const atomic_int *inside,
                                       const atomic_int *done, int settle_ms, int poll_ms, int ms);
+
+struct oslabs_call;
+typedef int (*oslabs_call_fn)(struct oslabs_call *c);
+
+/* One call made on a helper thread. Fill in fn and the arguments it uses,
+ * then oslabs_call_start. Keep it in static storage: if a test fails while
+ * the helper is still blocked, the helper may write to it after the test
+ * returned. */
+struct oslabs_call {
+    oslabs_call_fn fn;        /* makes the call, returns its result */
+    void *obj;                /* the object called: a buffer, a pool, a bank, a lock */
+    void *item;               /* in: an item to put; out: an item got */
+    long a, b, c;             /* other arguments */
+    struct timespec deadline; /* for timed calls (CLOCK_REALTIME) */
+    pthread_t thread;
+    atomic_int tid;     /* kernel thread id, set before the call */
+    atomic_int in_call; /* 1 from just before the call */
+    atomic_int done;    /* 1 once the call returned */
+    int rc, err;        /* its return value and errno */
+    double returned_ms; /* oslabs_now_ms() when it returned */
+};
+
+/* Starts c->fn(c) on a new thread (exits the program with 2 if it cannot). */
+void oslabs_call_start(struct oslabs_call *c);
+
+/* True if the call returned within ms milliseconds. */
+bool oslabs_call_wait(struct oslabs_call *c, int ms);
+
+/* oslabs_wait_asleep for the helper thread of c. */
+enum oslabs_asleep oslabs_call_asleep(struct oslabs_call *c, int settle_ms, int poll_ms, int ms);
+
+/* Joins the helper of a call that returned. */
+void oslabs_call_join(struct oslabs_call *c);
 
 #endif

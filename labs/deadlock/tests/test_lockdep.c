@@ -20,7 +20,14 @@
 #include <string.h>
 
 #include "lockdep.h"
-#include "probe.h"
+#include "oslabs_proc.h"
+
+/* A call counts as blocked once its thread has been asleep inside it this
+ * long in a row (oslabs_wait_asleep says why one glimpse is not enough). */
+#define ASLEEP_MS 20
+/* A call that should return at once has blocked once its thread has been
+ * asleep inside it this long in a row. */
+#define BLOCKED_MS 200
 
 #define WAIT_MS 5000 /* the longest a test waits for a sequence that cannot block */
 #define KEPT    8    /* reports whose names are kept */
@@ -124,7 +131,7 @@ struct seq {
 
 /* Takes the locks in order, then releases them in reverse. 0, or the first
  * error number ld_lock or ld_unlock returned. */
-static int run_seq_call(struct call *c)
+static int run_seq_call(struct oslabs_call *c)
 {
     struct seq *s = c->obj;
     int err = 0, taken = 0;
@@ -143,7 +150,7 @@ static int run_seq_call(struct call *c)
 /* Runs one sequence on a new thread, which has ended when this returns. */
 static void run_seq(int n, ...)
 {
-    static struct call c;
+    static struct oslabs_call c;
     static struct seq s;
     va_list ap;
     char names[128];
@@ -158,12 +165,12 @@ static void run_seq(int n, ...)
     va_end(ap);
     c.fn = run_seq_call;
     c.obj = &s;
-    call_start(&c);
-    if (!call_wait(&c, WAIT_MS))
+    oslabs_call_start(&c);
+    if (!oslabs_call_wait(&c, WAIT_MS))
         fail_msg("a thread taking%s in this order: expected it to finish, actual still running "
                  "after %d ms",
                  names, WAIT_MS);
-    call_join(&c);
+    oslabs_call_join(&c);
     if (c.rc != 0)
         fail_msg("a thread taking%s in this order: expected ld_lock and ld_unlock to return 0, "
                  "actual %d (%s)",
@@ -414,7 +421,7 @@ static struct {
     int first, second, unlock; /* what each call returned */
 } self;
 
-static int self_call(struct call *c)
+static int self_call(struct oslabs_call *c)
 {
     (void)c;
     self.first = ld_lock(&self.a);
@@ -427,16 +434,16 @@ static int self_call(struct call *c)
  * returns EDEADLK at once; A is still held once, and unlocks. */
 static void lockdep_self_deadlock(void **state)
 {
-    static struct call c;
+    static struct oslabs_call c;
     (void)state;
 
     init(&self.a, "A");
     c.fn = self_call;
-    call_start(&c);
-    if (!call_wait_unless_blocked(&c, WAIT_MS))
+    oslabs_call_start(&c);
+    if (oslabs_call_asleep(&c, BLOCKED_MS, 5, WAIT_MS) != OSLABS_RETURNED)
         fail_msg("ld_lock(A) in a thread that holds A: expected EDEADLK at once, actual it %s",
                  oslabs_thread_state(c.tid) == 'S' ? "blocks" : "does not return");
-    call_join(&c);
+    oslabs_call_join(&c);
     assert_int_equal(self.first, 0);
     if (self.second != EDEADLK)
         fail_msg("ld_lock(A) in a thread that holds A: expected EDEADLK (%d), actual %d", EDEADLK,
@@ -462,7 +469,7 @@ static struct {
 } holder = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
 /* Takes holder.m and keeps it until told to release it. */
-static int holder_call(struct call *c)
+static int holder_call(struct oslabs_call *c)
 {
     int err = ld_lock(holder.m);
 
@@ -478,14 +485,14 @@ static int holder_call(struct call *c)
 
 /* Starts a thread that takes m with ld_lock and keeps it until
  * holder_release; returns once it holds m. */
-static void holder_start(struct call *hold, ld_mutex_t *m)
+static void holder_start(struct oslabs_call *hold, ld_mutex_t *m)
 {
     bool holding;
 
     holder.m = m;
     holder.holding = holder.release = false;
     hold->fn = holder_call;
-    call_start(hold);
+    oslabs_call_start(hold);
     pthread_mutex_lock(&holder.lock);
     for (int i = 0; i < WAIT_MS && !holder.holding; i++) {
         pthread_mutex_unlock(&holder.lock);
@@ -500,16 +507,16 @@ static void holder_start(struct call *hold, ld_mutex_t *m)
 }
 
 /* Lets the holder release its lock and waits for it to end. */
-static void holder_release(struct call *hold)
+static void holder_release(struct oslabs_call *hold)
 {
     pthread_mutex_lock(&holder.lock);
     holder.release = true;
     pthread_cond_broadcast(&holder.cond);
     pthread_mutex_unlock(&holder.lock);
-    if (!call_wait(hold, WAIT_MS))
+    if (!oslabs_call_wait(hold, WAIT_MS))
         fail_msg("the thread holding %s: expected ld_unlock(%s) to return, actual still waiting",
                  holder.m->name, holder.m->name);
-    call_join(hold);
+    oslabs_call_join(hold);
     assert_int_equal(hold->rc, 0);
 }
 
@@ -519,7 +526,7 @@ static void holder_release(struct call *hold)
 static void lockdep_held_locks_per_thread(void **state)
 {
     static ld_mutex_t a, b, c, d;
-    static struct call hold;
+    static struct oslabs_call hold;
     (void)state;
 
     init(&a, "A");
@@ -545,7 +552,7 @@ static void lockdep_held_locks_per_thread(void **state)
 static void lockdep_report_before_blocking(void **state)
 {
     static ld_mutex_t a, b;
-    static struct call hold, c;
+    static struct oslabs_call hold, c;
     static struct seq s;
     int seen = 0;
     (void)state;
@@ -558,8 +565,8 @@ static void lockdep_report_before_blocking(void **state)
     s = (struct seq){.locks = {&b, &a}, .n = 2};
     c.fn = run_seq_call;
     c.obj = &s;
-    call_start(&c);
-    if (!call_wait_waiting(&c, WAIT_MS))
+    oslabs_call_start(&c);
+    if (oslabs_call_asleep(&c, ASLEEP_MS, 1, WAIT_MS) == OSLABS_RETURNED)
         fail_msg("a thread taking B then A while another thread holds A: expected ld_lock(A) to "
                  "wait, actual it returned %d",
                  c.rc);
@@ -572,10 +579,10 @@ static void lockdep_report_before_blocking(void **state)
                  seen);
     expect_cycle(0, (const char *[]){"A", "B"}, 2);
     holder_release(&hold);
-    if (!call_wait(&c, WAIT_MS))
+    if (!oslabs_call_wait(&c, WAIT_MS))
         fail_msg("a thread waiting for A: expected ld_lock(A) to return once A was released, "
                  "actual still waiting");
-    call_join(&c);
+    oslabs_call_join(&c);
     if (c.rc != 0)
         fail_msg("a thread taking B then A: expected 0 from ld_lock and ld_unlock, actual %d (%s)",
                  c.rc, strerror(c.rc));

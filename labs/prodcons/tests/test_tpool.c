@@ -9,13 +9,17 @@
  */
 #include "oslabs_test.h"
 
-#include "probe.h"
+#include "oslabs_proc.h"
 #include "tpool.h"
 
 #include <errno.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <string.h>
+
+/* A call counts as blocked once its thread has been asleep inside it this
+ * long in a row (oslabs_wait_asleep says why one glimpse is not enough). */
+#define ASLEEP_MS 20
 
 #define PROMPT_MS 1000
 #define BLOCK_MS  2000
@@ -26,7 +30,7 @@ static atomic_int runs[MAX_TASKS]; /* times task i ran */
 static atomic_int running;         /* gated tasks running now */
 static atomic_int most_running;    /* the largest value of running */
 static sem_t gate;                 /* gated tasks wait here */
-static struct call calls[2];
+static struct oslabs_call calls[2];
 
 static void count_run(void *arg)
 {
@@ -95,40 +99,40 @@ static void must_have_run_once(int n, const char *when)
     }
 }
 
-static int do_submit(struct call *c)
+static int do_submit(struct oslabs_call *c)
 {
     return tpool_submit(c->obj, count_run, c->item);
 }
 
-static int do_shutdown(struct call *c)
+static int do_shutdown(struct oslabs_call *c)
 {
     tpool_shutdown(c->obj);
     return 0;
 }
 
-static struct call *start(int i, call_fn fn, tpool_t *p, void *item)
+static struct oslabs_call *start(int i, oslabs_call_fn fn, tpool_t *p, void *item)
 {
     calls[i].fn = fn;
     calls[i].obj = p;
     calls[i].item = item;
-    call_start(&calls[i]);
+    oslabs_call_start(&calls[i]);
     return &calls[i];
 }
 
 /* Waits until c sleeps inside its call (or WAIT_MS passed), and fails if
  * the call returned meanwhile. */
-static void must_wait(struct call *c, const char *what)
+static void must_wait(struct oslabs_call *c, const char *what)
 {
-    call_wait_blocked(c, WAIT_MS);
+    oslabs_call_asleep(c, ASLEEP_MS, 1, WAIT_MS);
     if (atomic_load(&c->done))
         fail_msg("%s: expected it to wait, actual: returned", what);
 }
 
-static void must_return(struct call *c, int ms, const char *what)
+static void must_return(struct oslabs_call *c, int ms, const char *what)
 {
-    if (!call_wait(c, ms))
+    if (!oslabs_call_wait(c, ms))
         fail_msg("%s: expected it to return within %d ms, actual: still blocked", what, ms);
-    call_join(c);
+    oslabs_call_join(c);
 }
 
 /* tpool-create-einval: zero threads or a zero queue is refused with
@@ -210,7 +214,7 @@ static void tpool_submit_blocks_while_full(void **state)
     wait_running(1);
     submit(p, count_run, 1);
     submit(p, count_run, 2);
-    struct call *c = start(0, do_submit, p, &runs[3]);
+    struct oslabs_call *c = start(0, do_submit, p, &runs[3]);
     must_wait(c, "tpool_submit on a full queue");
     sem_post(&gate);
     must_return(c, PROMPT_MS, "tpool_submit after the worker freed a queue slot");
@@ -232,9 +236,9 @@ static void tpool_submit_after_shutdown_epipe(void **state)
     submit(p, gated_run, 0);
     wait_running(1);
     submit(p, count_run, 2);
-    struct call *down = start(0, do_shutdown, p, NULL);
+    struct oslabs_call *down = start(0, do_shutdown, p, NULL);
     must_wait(down, "tpool_shutdown with a task running and one queued");
-    struct call *c = start(1, do_submit, p, &runs[1]);
+    struct oslabs_call *c = start(1, do_submit, p, &runs[1]);
     must_return(c, PROMPT_MS, "tpool_submit during tpool_shutdown");
     if (c->rc != -1 || c->err != EPIPE)
         fail_msg("tpool_submit after tpool_shutdown began: expected -1 errno EPIPE, actual %d "
@@ -262,7 +266,7 @@ static void tpool_shutdown_runs_full_queue(void **state)
     wait_running(1);
     for (int i = 1; i <= 4; i++)
         submit(p, count_run, i);
-    struct call *down = start(0, do_shutdown, p, NULL);
+    struct oslabs_call *down = start(0, do_shutdown, p, NULL);
     must_wait(down, "tpool_shutdown with a full queue");
     sem_post(&gate);
     must_return(down, PROMPT_MS, "tpool_shutdown once its worker was free");
