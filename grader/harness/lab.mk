@@ -19,8 +19,11 @@ CFLAGS   += -std=gnu11 -g -O1 -fno-omit-frame-pointer -pthread \
 LDLIBS   += -pthread
 CMOCKA   := -lcmocka
 
-# The cmocka harness (OSLABS_TEST_MAIN) every test program links.
-HARNESS := oslabs_test.o
+# The cmocka harness (OSLABS_TEST_MAIN) every test program links, with
+# the /proc and clock helpers (oslabs_proc.h); a program without cmocka
+# links $(PROC) alone.
+PROC    := oslabs_proc.o
+HARNESS := oslabs_test.o $(PROC)
 
 oslabs_test.o: $(COMMON_DIR)/oslabs_test.c $(COMMON_DIR)/oslabs_test.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -30,6 +33,9 @@ oslabs_test.o: $(COMMON_DIR)/oslabs_test.c $(COMMON_DIR)/oslabs_test.h
 UTIL := oslabs_util.o
 
 oslabs_util.o: $(COMMON_DIR)/oslabs_util.c $(COMMON_DIR)/oslabs_util.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+oslabs_proc.o: $(COMMON_DIR)/oslabs_proc.c $(COMMON_DIR)/oslabs_proc.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 %.o: %.c

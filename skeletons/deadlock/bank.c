@@ -1,11 +1,11 @@
 /*
  * bank.c - accounts with one mutex each, and transfers that cannot deadlock.
  *
- * Your job: bank_create, bank_destroy, bank_transfer, bank_balance and
- * bank_total, as include/bank.h says. One pthread mutex per account and no
- * lock shared by all accounts. Whenever a thread needs two or more account
- * locks, it must take them in one global order (by account index), so that
- * no two threads can each hold a lock the other waits for.
+ * bank_create, bank_destroy, bank_transfer, bank_balance and bank_total, as
+ * include/bank.h says. One pthread mutex per account and no lock shared by
+ * all accounts. Circular wait is broken with a global lock order: whenever a
+ * thread needs two or more account locks, it takes them in increasing
+ * account index, so no two threads can each hold a lock the other waits for.
  *
  * Grade it with:  make grade LAB=deadlock ONLY=bank-stress-both-ways
  */
@@ -22,21 +22,7 @@ struct bank {
     void *hook_arg;
 };
 
-/***********************************************
- * Helper routines that we provide
- ***********************************************/
-
-/* bank_set_hold_hook - installs the hook bank_transfer calls while it holds
- * both account locks (see bank.h for exactly when). */
-void bank_set_hold_hook(bank_t *b, void (*hook)(size_t from, size_t to, void *arg), void *arg)
-{
-    b->hook = hook;
-    b->hook_arg = arg;
-}
-
-/***********************************************
- * Functions you will implement
- ***********************************************/
+/* ---- Functions you implement ---- */
 
 /* bank_create - a bank of naccounts accounts holding `initial` each.
  * NULL, errno EINVAL if naccounts is 0 or initial < 0; ENOMEM. */
@@ -79,11 +65,21 @@ long bank_balance(bank_t *b, size_t account)
     return -1;
 }
 
-/* bank_total - the sum of every balance at one instant: hold every account
- * lock (taken in the global order) while adding them up. */
+/* bank_total - the sum of every balance at one instant: holds every account
+ * lock (taken in index order) while it adds them up. */
 long bank_total(bank_t *b)
 {
     (void)b;
     errno = ENOSYS; /* TODO */
     return -1;
+}
+
+/* ---- Helpers we provide ---- */
+
+/* bank_set_hold_hook - installs the hook bank_transfer calls while it holds
+ * both account locks (see bank.h for exactly when). */
+void bank_set_hold_hook(bank_t *b, void (*hook)(size_t from, size_t to, void *arg), void *arg)
+{
+    b->hook = hook;
+    b->hook_arg = arg;
 }

@@ -2,9 +2,11 @@
  * bankers.c - Dijkstra's Banker's algorithm: deadlock avoidance by granting
  * a request only if the state after it is still safe.
  *
- * Your job: bankers_is_safe and bankers_request, as include/bankers.h says.
- * Matrices are n x m, row-major: the entry of process i, resource j is at
- * [i * m + j]; need = max - alloc.
+ * bankers_is_safe and bankers_request, as include/bankers.h says. Matrices
+ * are n x m, row-major: the entry of process i, resource j is at
+ * [i * m + j]; need = max - alloc. A state is safe when some order lets
+ * every process, one after another, get all it may still need from what is
+ * free plus what the processes before it released.
  *
  * Grade it with:  make grade LAB=deadlock ONLY=bankers-textbook-safe
  */
@@ -15,13 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/***********************************************
- * Functions you will implement
- ***********************************************/
+/* ---- Functions you implement ---- */
 
 /* bankers_is_safe - 1 if some order lets every process finish (write it to
  * order unless order is NULL), 0 if none does, -1 EINVAL if a value is
- * negative or alloc > max. The inputs are not changed. */
+ * negative or alloc > max (-1 ENOMEM). The inputs are not changed. */
 int bankers_is_safe(size_t n, size_t m, const int *available, const int *max, const int *alloc,
                     size_t *order)
 {

@@ -1,16 +1,16 @@
 /*
  * lockdep.c - a lock-order validator: finds deadlocks that did not happen.
  *
- * Your job: ld_lock, ld_unlock, ld_set_reporter and ld_reset, as
- * include/lockdep.h says (ld_mutex_init is started for you).
- *
- * A suggested design: every ld_mutex is a node (its id) of one global graph
- * guarded by a plain pthread mutex of its own, never held while waiting for
- * an ld_mutex. Each thread keeps the locks it holds in a __thread array.
- * When a thread holding H takes M and the edge H -> M is new, search the
- * graph for a path M -> ... -> H first (mark visited nodes!): if there is
- * one, the new edge closes a cycle: report M, ..., H. Then add the edge,
- * so the same cycle is not reported again.
+ * ld_mutex_init, ld_lock, ld_unlock, ld_set_reporter and ld_reset, as
+ * include/lockdep.h says. Every ld_mutex is a node (its id) of one global
+ * graph guarded by a plain pthread mutex of its own, never held while
+ * waiting for an ld_mutex. Each thread keeps the locks it holds in a
+ * __thread array. When a thread holding H takes M and the edge H -> M
+ * ("H is taken before M") is new, the graph is searched for a path
+ * M -> ... -> H first (visiting each node once): if there is one, the new
+ * edge closes a cycle, some interleaving of the threads that recorded those
+ * edges deadlocks, and M, ..., H is reported, before M is locked. Then the
+ * edge is added, so the same cycle is not reported again.
  *
  * Grade it with:  make grade LAB=deadlock ONLY=lockdep-cycle-2-locks
  */
@@ -22,16 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/***********************************************
- * Functions you will implement
- ***********************************************/
+/* ---- Functions you implement ---- */
 
 /* ld_mutex_init - initialises m and makes it known to the validator.
  * 0, or an error number. */
 int ld_mutex_init(ld_mutex_t *m, const char *name)
 {
     static int next_id; /* TODO: guard it, and add m to your graph */
-
     if (m == NULL || name == NULL)
         return EINVAL;
     m->name = name;
@@ -49,7 +46,7 @@ int ld_lock(ld_mutex_t *m)
 }
 
 /* ld_unlock - unlocks m, which this thread holds (in any order). 0, or an
- * error number. */
+ * error number (EPERM if this thread does not hold it). */
 int ld_unlock(ld_mutex_t *m)
 {
     return pthread_mutex_unlock(&m->mutex); /* TODO: forget that it is held */
@@ -64,7 +61,7 @@ void ld_set_reporter(void (*report)(const char *const *names, size_t n, void *ar
     (void)arg; /* TODO */
 }
 
-/* ld_reset - forgets every recorded edge. */
+/* ld_reset - forgets every recorded edge; the locks stay known. */
 void ld_reset(void)
 {
     /* TODO */

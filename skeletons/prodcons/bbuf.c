@@ -1,6 +1,6 @@
 /*
  * bbuf.c - a bounded buffer of pointers built on two counting semaphores
- * and a ring protected by a mutex. YOUR WORK GOES HERE.
+ * and a ring protected by a mutex.
  *
  * The contract is in include/bbuf.h and the handout (README.md). In short:
  *   - a put waits for a free slot (sem_wait on a "slots" semaphore), stores
@@ -11,16 +11,19 @@
  *     many there are; after it, EPIPE wins over EAGAIN, ETIMEDOUT and
  *     blocking.
  *
- * Every function below compiles and fails at once (ENOSYS), so the tests
- * run, and fail, from day one. Replace each body; keep the signatures.
+ * Grade it with:  make grade LAB=prodcons ONLY=put-get-fifo
  */
 #include "bbuf.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdbool.h>
 #include <stdlib.h>
+
+static int fail(int err); /* among the helpers, at the end */
 
 /*
  * A suggested layout: copy it out of this comment and adapt it. Write on
@@ -38,23 +41,11 @@
  *  };
  */
 
-/*
- * Helpers we provide.
- */
-
-/* Sets errno to err and returns -1. */
-static inline int fail(int err)
-{
-    errno = err;
-    return -1;
-}
-
-/*
- * Functions you implement.
- */
+/* ---- Functions you implement ---- */
 
 /* bbuf_create - a new, open, empty buffer of capacity slots.
- * NULL with errno EINVAL if capacity is 0, ENOMEM if out of memory. */
+ * NULL with errno EINVAL if capacity is 0 (or above what a semaphore can
+ * count), ENOMEM if out of memory; then nothing is allocated. */
 bbuf_t *bbuf_create(size_t capacity)
 {
     (void)capacity;
@@ -62,15 +53,27 @@ bbuf_t *bbuf_create(size_t capacity)
     return NULL;
 }
 
-/* bbuf_destroy - frees b. No thread may still use b. NULL is a no-op. */
+/* bbuf_destroy - frees b (the items themselves belong to the caller). No
+ * thread may still use b. NULL is a no-op. */
 void bbuf_destroy(bbuf_t *b)
 {
     (void)b;
 }
 
 /* bbuf_put - appends item, sleeping while b is full.
- * 0, or -1 with errno EPIPE once b is closed. */
+ * 0, or -1 with errno EPIPE once b is closed (also if it is closed while
+ * the caller sleeps). */
 int bbuf_put(bbuf_t *b, void *item)
+{
+    (void)b;
+    (void)item;
+    return fail(ENOSYS);
+}
+
+/* bbuf_try_put - bbuf_put that never sleeps.
+ * -1 with errno EPIPE if b is closed (full or not), else EAGAIN if it is
+ * full. */
+int bbuf_try_put(bbuf_t *b, void *item)
 {
     (void)b;
     (void)item;
@@ -80,15 +83,6 @@ int bbuf_put(bbuf_t *b, void *item)
 /* bbuf_get - removes the oldest item into *item, sleeping while b is empty.
  * 0, or -1 with errno EPIPE once b is closed and empty. */
 int bbuf_get(bbuf_t *b, void **item)
-{
-    (void)b;
-    (void)item;
-    return fail(ENOSYS);
-}
-
-/* bbuf_try_put - bbuf_put that never sleeps.
- * -1 with errno EPIPE if b is closed, else EAGAIN if it is full. */
-int bbuf_try_put(bbuf_t *b, void *item)
 {
     (void)b;
     (void)item;
@@ -128,4 +122,14 @@ size_t bbuf_count(bbuf_t *b)
 {
     (void)b;
     return 0;
+}
+
+/* ---- Helpers we provide ---- */
+
+/* fail - sets errno to err and returns -1, the error convention of this
+ * file. */
+static int fail(int err)
+{
+    errno = err;
+    return -1;
 }

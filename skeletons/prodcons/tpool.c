@@ -1,14 +1,12 @@
 /*
  * tpool.c - a fixed set of worker threads fed through a bbuf of tasks.
- * YOUR WORK GOES HERE.
  *
  * The contract is in include/tpool.h and the handout (README.md). In short:
  * tpool_create starts exactly nthreads workers; each worker takes tasks
  * from the queue (a bbuf_t) and runs them until the queue is closed and
  * drained; tpool_shutdown closes the queue, joins the workers, frees all.
  *
- * Every function below compiles and fails at once (ENOSYS), so the tests
- * run, and fail, from day one. Replace each body; keep the signatures.
+ * Grade it with:  make grade LAB=prodcons ONLY=tpool-runs-each-task-once
  */
 #include "tpool.h"
 
@@ -33,13 +31,11 @@
  *  };
  */
 
-/*
- * Functions you implement.
- */
+/* ---- Functions you implement ---- */
 
 /* tpool_create - a pool of nthreads workers and a queue of queue_capacity
  * tasks. NULL with errno EINVAL if either is 0 (or the error that stopped
- * it), with no thread left running. */
+ * it: ENOMEM, EAGAIN), with no thread left running. */
 tpool_t *tpool_create(size_t nthreads, size_t queue_capacity)
 {
     (void)nthreads;
@@ -49,7 +45,8 @@ tpool_t *tpool_create(size_t nthreads, size_t queue_capacity)
 }
 
 /* tpool_submit - queues fn(arg), sleeping while the queue is full.
- * 0, or -1 with errno EPIPE once tpool_shutdown began. */
+ * 0, or -1 with errno EPIPE once tpool_shutdown began (ENOMEM if no task
+ * could be allocated). */
 int tpool_submit(tpool_t *p, void (*fn)(void *), void *arg)
 {
     (void)p;

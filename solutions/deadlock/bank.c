@@ -1,9 +1,13 @@
 /*
  * bank.c - accounts with one mutex each, and transfers that cannot deadlock.
  *
- * Circular wait is broken with a global lock order: a thread that needs
- * several account locks takes them in increasing account index, so no two
- * threads can each hold a lock the other is waiting for.
+ * bank_create, bank_destroy, bank_transfer, bank_balance and bank_total, as
+ * include/bank.h says. One pthread mutex per account and no lock shared by
+ * all accounts. Circular wait is broken with a global lock order: whenever a
+ * thread needs two or more account locks, it takes them in increasing
+ * account index, so no two threads can each hold a lock the other waits for.
+ *
+ * Grade it with:  make grade LAB=deadlock ONLY=bank-stress-both-ways
  */
 #include "bank.h"
 
@@ -11,6 +15,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+// BEGIN SOLUTION
 struct account {
     pthread_mutex_t lock;
     long balance; /* guarded by lock */
@@ -23,11 +28,21 @@ struct bank {
     void (*hook)(size_t from, size_t to, void *arg); /* set before threads start */
     void *hook_arg;
 };
+// END SOLUTION
+// SKELETON: /* TODO: add the accounts, each with its own pthread mutex, and write down
+// SKELETON:  * which lock guards which field and in which order the locks are taken. */
+// SKELETON: struct bank {
+// SKELETON:     void (*hook)(size_t from, size_t to, void *arg); /* set before threads start */
+// SKELETON:     void *hook_arg;
+// SKELETON: };
+
+/* ---- Functions you implement ---- */
 
 /* bank_create - a bank of naccounts accounts holding `initial` each.
- * NULL, errno EINVAL for no accounts or a negative initial; ENOMEM. */
+ * NULL, errno EINVAL if naccounts is 0 or initial < 0; ENOMEM. */
 bank_t *bank_create(size_t naccounts, long initial)
 {
+    // BEGIN SOLUTION
     bank_t *b;
 
     if (naccounts == 0 || initial < 0) {
@@ -49,30 +64,36 @@ bank_t *bank_create(size_t naccounts, long initial)
         b->accounts[i].balance = initial;
     }
     return b;
+    // END SOLUTION
+    // SKELETON: (void)naccounts;
+    // SKELETON: (void)initial;
+    // SKELETON: errno = ENOSYS; /* TODO */
+    // SKELETON: return NULL;
 }
 
-/* bank_destroy - frees b. No thread may still use it. */
+/* bank_destroy - frees everything bank_create allocated. No thread may
+ * still use b; NULL is a no-op. */
 void bank_destroy(bank_t *b)
 {
+    // BEGIN SOLUTION
     if (b == NULL)
         return;
     for (size_t i = 0; i < b->naccounts; i++)
         pthread_mutex_destroy(&b->accounts[i].lock);
     free(b->accounts);
     free(b);
+    // END SOLUTION
+    // SKELETON: (void)b; /* TODO */
 }
 
-void bank_set_hold_hook(bank_t *b, void (*hook)(size_t from, size_t to, void *arg), void *arg)
-{
-    b->hook = hook;
-    b->hook_arg = arg;
-}
-
-/* bank_transfer - moves amount from one account to another, atomically.
- * Takes the two locks in index order (the global lock order). 0 on success;
- * -1 EINVAL for a bad index or amount, -1 EAGAIN for insufficient funds. */
+/* bank_transfer - moves amount from `from` to `to`, atomically: 0; -1 EINVAL
+ * for a bad index or amount <= 0; -1 EAGAIN if `from` holds less than amount
+ * (nothing changes). from == to with a valid amount is a no-op that returns
+ * 0. Takes both account locks in index order, calls b->hook (if set) right
+ * after, and checks the balance only while holding them. */
 int bank_transfer(bank_t *b, size_t from, size_t to, long amount)
 {
+    // BEGIN SOLUTION
     struct account *first, *second;
     int err = 0;
 
@@ -103,11 +124,19 @@ int bank_transfer(bank_t *b, size_t from, size_t to, long amount)
         return -1;
     }
     return 0;
+    // END SOLUTION
+    // SKELETON: (void)b;
+    // SKELETON: (void)from;
+    // SKELETON: (void)to;
+    // SKELETON: (void)amount;
+    // SKELETON: errno = ENOSYS; /* TODO */
+    // SKELETON: return -1;
 }
 
 /* bank_balance - the balance of one account; -1 EINVAL for a bad index. */
 long bank_balance(bank_t *b, size_t account)
 {
+    // BEGIN SOLUTION
     long balance;
 
     if (account >= b->naccounts) {
@@ -118,12 +147,18 @@ long bank_balance(bank_t *b, size_t account)
     balance = b->accounts[account].balance;
     pthread_mutex_unlock(&b->accounts[account].lock);
     return balance;
+    // END SOLUTION
+    // SKELETON: (void)b;
+    // SKELETON: (void)account;
+    // SKELETON: errno = ENOSYS; /* TODO */
+    // SKELETON: return -1;
 }
 
 /* bank_total - the sum of every balance at one instant: holds every account
  * lock (taken in index order) while it adds them up. */
 long bank_total(bank_t *b)
 {
+    // BEGIN SOLUTION
     long sum = 0;
 
     for (size_t i = 0; i < b->naccounts; i++)
@@ -133,4 +168,18 @@ long bank_total(bank_t *b)
     for (size_t i = b->naccounts; i-- > 0;)
         pthread_mutex_unlock(&b->accounts[i].lock);
     return sum;
+    // END SOLUTION
+    // SKELETON: (void)b;
+    // SKELETON: errno = ENOSYS; /* TODO */
+    // SKELETON: return -1;
+}
+
+/* ---- Helpers we provide ---- */
+
+/* bank_set_hold_hook - installs the hook bank_transfer calls while it holds
+ * both account locks (see bank.h for exactly when). */
+void bank_set_hold_hook(bank_t *b, void (*hook)(size_t from, size_t to, void *arg), void *arg)
+{
+    b->hook = hook;
+    b->hook_arg = arg;
 }

@@ -2,10 +2,13 @@
  * bankers.c - Dijkstra's Banker's algorithm: deadlock avoidance by granting
  * a request only if the state after it is still safe.
  *
- * A state is safe when some order lets every process, one after another,
- * get all it may still need from what is free plus what the processes
- * before it released. Finding such an order greedily is exact: a process
- * that can finish only ever adds to what is free.
+ * bankers_is_safe and bankers_request, as include/bankers.h says. Matrices
+ * are n x m, row-major: the entry of process i, resource j is at
+ * [i * m + j]; need = max - alloc. A state is safe when some order lets
+ * every process, one after another, get all it may still need from what is
+ * free plus what the processes before it released.
+ *
+ * Grade it with:  make grade LAB=deadlock ONLY=bankers-textbook-safe
  */
 #include "bankers.h"
 
@@ -13,6 +16,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- Functions you implement ---- */
+
+// BEGIN SOLUTION
+/* Finding a safe order greedily is exact: a process that can finish only
+ * ever adds to what is free. */
 
 /* True if every entry of the state is >= 0 and alloc <= max. */
 static bool state_is_valid(size_t n, size_t m, const int *available, const int *max,
@@ -36,12 +45,15 @@ static bool need_fits(size_t m, const int *max, const int *alloc, size_t i, cons
     return true;
 }
 
-/* bankers_is_safe - 1 if the state is safe (a safe sequence is written to
- * order unless it is NULL), 0 if unsafe, -1 EINVAL for an invalid state,
- * -1 ENOMEM. */
+// END SOLUTION
+
+/* bankers_is_safe - 1 if some order lets every process finish (write it to
+ * order unless order is NULL), 0 if none does, -1 EINVAL if a value is
+ * negative or alloc > max (-1 ENOMEM). The inputs are not changed. */
 int bankers_is_safe(size_t n, size_t m, const int *available, const int *max, const int *alloc,
                     size_t *order)
 {
+    // BEGIN SOLUTION
     int *work;
     bool *finished;
     size_t done = 0;
@@ -77,8 +89,18 @@ int bankers_is_safe(size_t n, size_t m, const int *available, const int *max, co
     free(work);
     free(finished);
     return done == n;
+    // END SOLUTION
+    // SKELETON: (void)n;
+    // SKELETON: (void)m;
+    // SKELETON: (void)available;
+    // SKELETON: (void)max;
+    // SKELETON: (void)alloc;
+    // SKELETON: (void)order;
+    // SKELETON: errno = ENOSYS; /* TODO */
+    // SKELETON: return -1;
 }
 
+// BEGIN SOLUTION
 /* Validates a request: 0 if pid exists and 0 <= request <= need, else -1. */
 static int check_request(size_t n, size_t m, const int *max, const int *alloc, size_t pid,
                          const int *request)
@@ -91,12 +113,16 @@ static int check_request(size_t n, size_t m, const int *max, const int *alloc, s
     return 0;
 }
 
-/* bankers_request - grants request to process pid if the state after it is
- * safe: 1 granted (available and alloc updated), 0 must wait (nothing
- * changed), -1 EINVAL (bad pid, negative values, request > need). */
+// END SOLUTION
+
+/* bankers_request - process pid asks for request[0..m-1]. -1 EINVAL for a
+ * bad pid, a negative value or request > need (checked first); 0 "must
+ * wait" if request > available or the state after granting it would be
+ * unsafe (nothing changes); else 1, with available and alloc updated. */
 int bankers_request(size_t n, size_t m, int *available, const int *max, int *alloc, size_t pid,
                     const int *request)
 {
+    // BEGIN SOLUTION
     int safe;
 
     if (!state_is_valid(n, m, available, max, alloc) ||
@@ -120,4 +146,14 @@ int bankers_request(size_t n, size_t m, int *available, const int *max, int *all
         alloc[pid * m + j] -= request[j];
     }
     return safe < 0 ? -1 : 0;
+    // END SOLUTION
+    // SKELETON: (void)n;
+    // SKELETON: (void)m;
+    // SKELETON: (void)available;
+    // SKELETON: (void)max;
+    // SKELETON: (void)alloc;
+    // SKELETON: (void)pid;
+    // SKELETON: (void)request;
+    // SKELETON: errno = ENOSYS; /* TODO */
+    // SKELETON: return -1;
 }

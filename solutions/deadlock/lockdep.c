@@ -1,12 +1,18 @@
 /*
  * lockdep.c - a lock-order validator: finds deadlocks that did not happen.
  *
- * Every ld_mutex is a node of one global graph. When a thread that holds H
- * takes M, the edge H -> M ("H is taken before M") is recorded. If M can
- * already reach H through recorded edges, the new edge closes a cycle: some
- * interleaving of the threads that recorded those edges deadlocks. Each
- * edge is checked once, when it is first recorded, so a cycle is reported
- * once. The locks a thread holds are thread-local; the graph is shared.
+ * ld_mutex_init, ld_lock, ld_unlock, ld_set_reporter and ld_reset, as
+ * include/lockdep.h says. Every ld_mutex is a node (its id) of one global
+ * graph guarded by a plain pthread mutex of its own, never held while
+ * waiting for an ld_mutex. Each thread keeps the locks it holds in a
+ * __thread array. When a thread holding H takes M and the edge H -> M
+ * ("H is taken before M") is new, the graph is searched for a path
+ * M -> ... -> H first (visiting each node once): if there is one, the new
+ * edge closes a cycle, some interleaving of the threads that recorded those
+ * edges deadlocks, and M, ..., H is reported, before M is locked. Then the
+ * edge is added, so the same cycle is not reported again.
+ *
+ * Grade it with:  make grade LAB=deadlock ONLY=lockdep-cycle-2-locks
  */
 #include "lockdep.h"
 
@@ -16,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+// BEGIN SOLUTION
 #define MAX_HELD 64 /* locks one thread may hold at once */
 
 struct node {
@@ -52,6 +59,7 @@ static void default_report(const char *const *names, size_t n, void *arg)
 {
     (void)arg;
     flockfile(stderr);
+    /* DO NOT CHANGE: the grader reads this line */
     fputs("lockdep: possible circular locking dependency: ", stderr);
     for (size_t i = 0; i < n; i++)
         fprintf(stderr, "%s -> ", names[i]);
@@ -59,9 +67,15 @@ static void default_report(const char *const *names, size_t n, void *arg)
     funlockfile(stderr);
 }
 
-/* ld_mutex_init - makes m a node of the graph. 0, or an error number. */
+// END SOLUTION
+
+/* ---- Functions you implement ---- */
+
+/* ld_mutex_init - initialises m and makes it known to the validator.
+ * 0, or an error number. */
 int ld_mutex_init(ld_mutex_t *m, const char *name)
 {
+    // BEGIN SOLUTION
     int err = 0;
 
     if (m == NULL || name == NULL)
@@ -90,8 +104,16 @@ int ld_mutex_init(ld_mutex_t *m, const char *name)
     if (err == 0)
         err = pthread_mutex_init(&m->mutex, NULL);
     return err;
+    // END SOLUTION
+    // SKELETON: static int next_id; /* TODO: guard it, and add m to your graph */
+    // SKELETON: if (m == NULL || name == NULL)
+    // SKELETON:     return EINVAL;
+    // SKELETON: m->name = name;
+    // SKELETON: m->id = next_id++;
+    // SKELETON: return pthread_mutex_init(&m->mutex, NULL);
 }
 
+// BEGIN SOLUTION
 /* True if the edge from -> to is recorded. Caller holds graph.lock. */
 static bool has_edge(int from, int to)
 {
@@ -213,10 +235,15 @@ static bool holds(const ld_mutex_t *m)
     return false;
 }
 
-/* ld_lock - records the order, then takes m. 0; EDEADLK (after a report,
- * without blocking) if this thread holds m; ENOMEM past MAX_HELD locks. */
+// END SOLUTION
+
+/* ld_lock - records an edge "H -> m" for every lock H this thread holds,
+ * reporting each new cycle once (names[0] is m), then locks m. If this
+ * thread already holds m: report the cycle of one, return EDEADLK without
+ * blocking. 0, or an error number. */
 int ld_lock(ld_mutex_t *m)
 {
+    // BEGIN SOLUTION
     int err;
 
     if (m == NULL)
@@ -232,12 +259,15 @@ int ld_lock(ld_mutex_t *m)
     if (err == 0)
         held[nheld++] = m;
     return err;
+    // END SOLUTION
+    // SKELETON: return pthread_mutex_lock(&m->mutex); /* TODO: check and record first */
 }
 
-/* ld_unlock - releases m, in any order. EPERM if this thread does not hold
- * it. */
+/* ld_unlock - unlocks m, which this thread holds (in any order). 0, or an
+ * error number (EPERM if this thread does not hold it). */
 int ld_unlock(ld_mutex_t *m)
 {
+    // BEGIN SOLUTION
     size_t i = nheld;
     int err;
 
@@ -251,21 +281,33 @@ int ld_unlock(ld_mutex_t *m)
     memmove(&held[i - 1], &held[i], (nheld - i) * sizeof(held[0]));
     nheld--;
     return 0;
+    // END SOLUTION
+    // SKELETON: return pthread_mutex_unlock(&m->mutex); /* TODO: forget that it is held */
 }
 
+/* ld_set_reporter - report(names, n, arg) is called once per new cycle.
+ * Until it is set, cycles are printed to stderr as
+ *     lockdep: possible circular locking dependency: A -> B -> A */
 void ld_set_reporter(void (*report)(const char *const *names, size_t n, void *arg), void *arg)
 {
+    // BEGIN SOLUTION
     pthread_mutex_lock(&graph.lock);
     graph.report = report;
     graph.report_arg = arg;
     pthread_mutex_unlock(&graph.lock);
+    // END SOLUTION
+    // SKELETON: (void)report;
+    // SKELETON: (void)arg; /* TODO */
 }
 
-/* ld_reset - forgets every edge; the locks stay known. */
+/* ld_reset - forgets every recorded edge; the locks stay known. */
 void ld_reset(void)
 {
+    // BEGIN SOLUTION
     pthread_mutex_lock(&graph.lock);
     for (size_t i = 0; i < graph.nnodes; i++)
         graph.nodes[i].nedges = 0;
     pthread_mutex_unlock(&graph.lock);
+    // END SOLUTION
+    // SKELETON: /* TODO */
 }

@@ -1,15 +1,17 @@
 /*
- * bbuf.c - a bounded buffer of pointers: two counting semaphores and a ring.
+ * bbuf.c - a bounded buffer of pointers built on two counting semaphores
+ * and a ring protected by a mutex.
  *
- * `slots` counts free slots and `items` counts held items, so a put waits on
- * slots and posts items, a get waits on items and posts slots. The ring is
- * changed only under `lock`; the semaphores are never waited on with the lock
- * held, so a sleeping thread never holds the lock.
+ * The contract is in include/bbuf.h and the handout (README.md). In short:
+ *   - a put waits for a free slot (sem_wait on a "slots" semaphore), stores
+ *     the item under the mutex, then announces it (sem_post on "items");
+ *     a get does the opposite;
+ *   - never wait on a semaphore while holding the mutex;
+ *   - bbuf_close must wake EVERY thread asleep in a put or a get, however
+ *     many there are; after it, EPIPE wins over EAGAIN, ETIMEDOUT and
+ *     blocking.
  *
- * Closing wakes sleepers with a baton: bbuf_close posts each semaphore once.
- * A thread that takes a post but finds the buffer closed (a putter) or closed
- * and empty (a getter) posts the same semaphore again before it returns
- * EPIPE, so the baton passes to the next sleeper, however many there are.
+ * Grade it with:  make grade LAB=prodcons ONLY=put-get-fifo
  */
 #include "bbuf.h"
 
@@ -21,6 +23,20 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+static int fail(int err); /* among the helpers, at the end */
+
+// BEGIN SOLUTION
+/*
+ * `slots` counts free slots and `items` counts held items, so a put waits on
+ * slots and posts items, a get waits on items and posts slots. The ring is
+ * changed only under `lock`; the semaphores are never waited on with the lock
+ * held, so a sleeping thread never holds the lock.
+ *
+ * Closing wakes sleepers with a baton: bbuf_close posts each semaphore once.
+ * A thread that takes a post but finds the buffer closed (a putter) or closed
+ * and empty (a getter) posts the same semaphore again before it returns
+ * EPIPE, so the baton passes to the next sleeper, however many there are.
+ */
 struct bbuf {
     sem_t slots;          /* free slots, plus the close baton */
     sem_t items;          /* held items, plus the close baton */
@@ -32,13 +48,26 @@ struct bbuf {
     bool closed;          /* set once by bbuf_close, never cleared */
 };
 
-/* Sets errno to err and returns -1, the error convention of this file. */
-static int fail(int err)
-{
-    errno = err;
-    return -1;
-}
+// END SOLUTION
+// SKELETON: /*
+// SKELETON:  * A suggested layout: copy it out of this comment and adapt it. Write on
+// SKELETON:  * each field which lock protects it.
+// SKELETON:  *
+// SKELETON:  *  struct bbuf {
+// SKELETON:  *      sem_t slots;          // free slots
+// SKELETON:  *      sem_t items;          // held items
+// SKELETON:  *      pthread_mutex_t lock; // protects everything below
+// SKELETON:  *      void **ring;          // capacity slots; items in [head, head + count)
+// SKELETON:  *      size_t capacity;
+// SKELETON:  *      size_t head;          // index of the oldest item
+// SKELETON:  *      size_t count;         // items held
+// SKELETON:  *      bool closed;
+// SKELETON:  *  };
+// SKELETON:  */
 
+/* ---- Functions you implement ---- */
+
+// BEGIN SOLUTION
 /* sem_wait that is not cut short by a signal. */
 static void sem_wait_uninterrupted(sem_t *s)
 {
@@ -121,11 +150,14 @@ static bool is_closed(bbuf_t *b)
     return r;
 }
 
-/* bbuf_create - an open, empty buffer of capacity slots.
- * On error NULL is returned with errno EINVAL (capacity 0 or above what a
- * semaphore can count) or ENOMEM, and nothing is allocated. */
+// END SOLUTION
+
+/* bbuf_create - a new, open, empty buffer of capacity slots.
+ * NULL with errno EINVAL if capacity is 0 (or above what a semaphore can
+ * count), ENOMEM if out of memory; then nothing is allocated. */
 bbuf_t *bbuf_create(size_t capacity)
 {
+    // BEGIN SOLUTION
     bbuf_t *b;
 
     if (capacity == 0 || capacity > SEM_VALUE_MAX - 1) {
@@ -146,12 +178,17 @@ bbuf_t *bbuf_create(size_t capacity)
     sem_init(&b->items, 0, 0);
     pthread_mutex_init(&b->lock, NULL);
     return b;
+    // END SOLUTION
+    // SKELETON: (void)capacity;
+    // SKELETON: errno = ENOSYS;
+    // SKELETON: return NULL;
 }
 
-/* bbuf_destroy - frees b and whatever it still holds (the items themselves
- * belong to the caller). No thread may be using b. NULL is a no-op. */
+/* bbuf_destroy - frees b (the items themselves belong to the caller). No
+ * thread may still use b. NULL is a no-op. */
 void bbuf_destroy(bbuf_t *b)
 {
+    // BEGIN SOLUTION
     if (b == NULL)
         return;
     pthread_mutex_destroy(&b->lock);
@@ -159,48 +196,72 @@ void bbuf_destroy(bbuf_t *b)
     sem_destroy(&b->slots);
     free(b->ring);
     free(b);
+    // END SOLUTION
+    // SKELETON: (void)b;
 }
 
 /* bbuf_put - appends item, sleeping while b is full.
- * Returns 0, or -1 with errno EPIPE once b is closed (also if it is closed
- * while the caller sleeps). */
+ * 0, or -1 with errno EPIPE once b is closed (also if it is closed while
+ * the caller sleeps). */
 int bbuf_put(bbuf_t *b, void *item)
 {
+    // BEGIN SOLUTION
     sem_wait_uninterrupted(&b->slots);
     return finish_put(b, item);
+    // END SOLUTION
+    // SKELETON: (void)b;
+    // SKELETON: (void)item;
+    // SKELETON: return fail(ENOSYS);
 }
 
-/* bbuf_try_put - bbuf_put that never sleeps: -1 with errno EPIPE if b is
- * closed (full or not), else EAGAIN if it is full. */
+/* bbuf_try_put - bbuf_put that never sleeps.
+ * -1 with errno EPIPE if b is closed (full or not), else EAGAIN if it is
+ * full. */
 int bbuf_try_put(bbuf_t *b, void *item)
 {
+    // BEGIN SOLUTION
     if (sem_trywait(&b->slots) != 0)
         return fail(is_closed(b) ? EPIPE : EAGAIN);
     return finish_put(b, item);
+    // END SOLUTION
+    // SKELETON: (void)b;
+    // SKELETON: (void)item;
+    // SKELETON: return fail(ENOSYS);
 }
 
 /* bbuf_get - removes the oldest item into *item, sleeping while b is empty.
- * Returns 0, or -1 with errno EPIPE once b is closed and drained. */
+ * 0, or -1 with errno EPIPE once b is closed and empty. */
 int bbuf_get(bbuf_t *b, void **item)
 {
+    // BEGIN SOLUTION
     sem_wait_uninterrupted(&b->items);
     return finish_get(b, item);
+    // END SOLUTION
+    // SKELETON: (void)b;
+    // SKELETON: (void)item;
+    // SKELETON: return fail(ENOSYS);
 }
 
-/* bbuf_try_get - bbuf_get that never sleeps: -1 with errno EPIPE if b is
- * closed and empty, else EAGAIN if it is empty. */
+/* bbuf_try_get - bbuf_get that never sleeps.
+ * -1 with errno EPIPE if b is closed and empty, else EAGAIN if it is empty. */
 int bbuf_try_get(bbuf_t *b, void **item)
 {
+    // BEGIN SOLUTION
     if (sem_trywait(&b->items) != 0)
         return fail(closed_and_empty(b) ? EPIPE : EAGAIN);
     return finish_get(b, item);
+    // END SOLUTION
+    // SKELETON: (void)b;
+    // SKELETON: (void)item;
+    // SKELETON: return fail(ENOSYS);
 }
 
 /* bbuf_timed_get - bbuf_get that gives up at abstime (CLOCK_REALTIME):
- * -1 with errno ETIMEDOUT then, or EPIPE if b is closed and empty, even
- * when the deadline has passed. */
+ * -1 with errno ETIMEDOUT then; EPIPE if b is closed and empty, even past
+ * the deadline. */
 int bbuf_timed_get(bbuf_t *b, void **item, const struct timespec *abstime)
 {
+    // BEGIN SOLUTION
     while (sem_timedwait(&b->items, abstime) != 0) {
         if (errno == EINTR)
             continue;
@@ -209,12 +270,18 @@ int bbuf_timed_get(bbuf_t *b, void **item, const struct timespec *abstime)
         return -1;
     }
     return finish_get(b, item);
+    // END SOLUTION
+    // SKELETON: (void)b;
+    // SKELETON: (void)item;
+    // SKELETON: (void)abstime;
+    // SKELETON: return fail(ENOSYS);
 }
 
-/* bbuf_close - refuses further puts and wakes every sleeper (see the top of
- * this file). Closing again does nothing. */
+/* bbuf_close - refuses further puts and wakes every sleeping thread.
+ * Closing a closed buffer does nothing. */
 void bbuf_close(bbuf_t *b)
 {
+    // BEGIN SOLUTION
     bool was_closed;
 
     pthread_mutex_lock(&b->lock);
@@ -225,15 +292,32 @@ void bbuf_close(bbuf_t *b)
         return;
     sem_post(&b->items);
     sem_post(&b->slots);
+    // END SOLUTION
+    // SKELETON: (void)b;
 }
 
-/* bbuf_count - the number of items b holds at this instant. */
+/* bbuf_count - the number of items b holds now. Safe to call from any
+ * thread at any time. */
 size_t bbuf_count(bbuf_t *b)
 {
+    // BEGIN SOLUTION
     size_t n;
 
     pthread_mutex_lock(&b->lock);
     n = b->count;
     pthread_mutex_unlock(&b->lock);
     return n;
+    // END SOLUTION
+    // SKELETON: (void)b;
+    // SKELETON: return 0;
+}
+
+/* ---- Helpers we provide ---- */
+
+/* fail - sets errno to err and returns -1, the error convention of this
+ * file. */
+static int fail(int err)
+{
+    errno = err;
+    return -1;
 }

@@ -1,10 +1,12 @@
 /*
  * tpool.c - a fixed set of worker threads fed through a bbuf of tasks.
  *
- * tpool_submit puts a heap-allocated task on the queue; each worker gets
- * tasks until the queue reports EPIPE, which happens only after
- * tpool_shutdown closed it and every submitted task was taken. So shutdown
- * is: close, join (the workers drain the queue), free.
+ * The contract is in include/tpool.h and the handout (README.md). In short:
+ * tpool_create starts exactly nthreads workers; each worker takes tasks
+ * from the queue (a bbuf_t) and runs them until the queue is closed and
+ * drained; tpool_shutdown closes the queue, joins the workers, frees all.
+ *
+ * Grade it with:  make grade LAB=prodcons ONLY=tpool-runs-each-task-once
  */
 #include "tpool.h"
 
@@ -13,6 +15,12 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+
+// BEGIN SOLUTION
+/* tpool_submit puts a heap-allocated task on the queue; each worker gets
+ * tasks until the queue reports EPIPE, which happens only after
+ * tpool_shutdown closed it and every submitted task was taken. So shutdown
+ * is: close, join (the workers drain the queue), free. */
 
 struct task {
     void (*fn)(void *);
@@ -50,11 +58,30 @@ static void stop_and_free(tpool_t *p, size_t n)
     free(p);
 }
 
+// END SOLUTION
+// SKELETON: /*
+// SKELETON:  * A suggested layout: copy it out of this comment and adapt it.
+// SKELETON:  *
+// SKELETON:  *  struct task {               // one queued call of fn(arg)
+// SKELETON:  *      void (*fn)(void *);
+// SKELETON:  *      void *arg;
+// SKELETON:  *  };
+// SKELETON:  *
+// SKELETON:  *  struct tpool {
+// SKELETON:  *      bbuf_t *queue;          // of struct task *; the bbuf does its own locking
+// SKELETON:  *      pthread_t *workers;     // nthreads handles
+// SKELETON:  *      size_t nthreads;
+// SKELETON:  *  };
+// SKELETON:  */
+
+/* ---- Functions you implement ---- */
+
 /* tpool_create - a pool of nthreads workers and a queue of queue_capacity
- * tasks. On error NULL is returned with errno set (EINVAL if either is 0,
- * ENOMEM, EAGAIN) and no thread is left running. */
+ * tasks. NULL with errno EINVAL if either is 0 (or the error that stopped
+ * it: ENOMEM, EAGAIN), with no thread left running. */
 tpool_t *tpool_create(size_t nthreads, size_t queue_capacity)
 {
+    // BEGIN SOLUTION
     tpool_t *p;
     int err;
 
@@ -84,13 +111,19 @@ tpool_t *tpool_create(size_t nthreads, size_t queue_capacity)
         }
     }
     return p;
+    // END SOLUTION
+    // SKELETON: (void)nthreads;
+    // SKELETON: (void)queue_capacity;
+    // SKELETON: errno = ENOSYS;
+    // SKELETON: return NULL;
 }
 
 /* tpool_submit - queues fn(arg), sleeping while the queue is full.
- * Returns 0, or -1 with errno EPIPE once shutdown began (ENOMEM if no task
+ * 0, or -1 with errno EPIPE once tpool_shutdown began (ENOMEM if no task
  * could be allocated). */
 int tpool_submit(tpool_t *p, void (*fn)(void *), void *arg)
 {
+    // BEGIN SOLUTION
     struct task *t = malloc(sizeof(*t));
 
     if (t == NULL)
@@ -103,11 +136,20 @@ int tpool_submit(tpool_t *p, void (*fn)(void *), void *arg)
         return -1;
     }
     return 0;
+    // END SOLUTION
+    // SKELETON: (void)p;
+    // SKELETON: (void)fn;
+    // SKELETON: (void)arg;
+    // SKELETON: errno = ENOSYS;
+    // SKELETON: return -1;
 }
 
-/* tpool_shutdown - refuses new tasks, waits until every task already
- * submitted has run, joins the workers and frees p. */
+/* tpool_shutdown - refuses new tasks, runs every task already submitted,
+ * joins the workers and frees p. */
 void tpool_shutdown(tpool_t *p)
 {
+    // BEGIN SOLUTION
     stop_and_free(p, p->nthreads);
+    // END SOLUTION
+    // SKELETON: (void)p;
 }

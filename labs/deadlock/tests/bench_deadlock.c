@@ -20,20 +20,7 @@
 
 #include "bank.h"
 #include "lockdep.h"
-
-static double now_ms(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&t, NULL);
-}
+#include "oslabs_proc.h"
 
 struct run {
     bank_t *bank;
@@ -83,17 +70,17 @@ static double transfers_per_s(int nthreads, size_t naccounts, int ms)
     r.bank = bank_create(naccounts, 1000);
     if (r.bank == NULL)
         return 0;
-    start = now_ms();
+    start = oslabs_now_ms();
     for (int i = 0; i < nthreads; i++) {
         w[i] = (struct worker){.r = &r, .seed = 7u + (unsigned)i, .id = i};
         pthread_create(&w[i].thread, NULL, transfer_loop, &w[i]);
     }
-    sleep_ms(ms);
+    oslabs_sleep_ms(ms);
     atomic_store(&r.stop, true);
     for (int i = 0; i < nthreads; i++)
         pthread_join(w[i].thread, NULL);
     bank_destroy(r.bank);
-    return (double)atomic_load(&r.done) * 1e3 / (now_ms() - start);
+    return (double)atomic_load(&r.done) * 1e3 / (oslabs_now_ms() - start);
 }
 
 /* The stress test's workload until no call returns for 200 ms. */
@@ -101,7 +88,7 @@ static int until_stuck(int ms)
 {
     struct run r = {.naccounts = 4};
     struct worker w[4];
-    double start = now_ms(), last_change = start;
+    double start = oslabs_now_ms(), last_change = start;
     long last = -1;
 
     r.bank = bank_create(4, 100);
@@ -113,16 +100,16 @@ static int until_stuck(int ms)
                                .shared = true};
         pthread_create(&w[i].thread, NULL, transfer_loop, &w[i]);
     }
-    while (now_ms() - start < ms) {
+    while (oslabs_now_ms() - start < ms) {
         long done = atomic_load(&r.done);
         if (done != last) {
             last = done;
-            last_change = now_ms();
-        } else if (now_ms() - last_change > 200) {
+            last_change = oslabs_now_ms();
+        } else if (oslabs_now_ms() - last_change > 200) {
             printf("stuck after %.0f ms (%ld transfers)\n", last_change - start, last);
             exit(0); /* the threads are deadlocked: leave them */
         }
-        sleep_ms(1);
+        oslabs_sleep_ms(1);
     }
     printf("none in %d ms (%ld transfers)\n", ms, atomic_load(&r.done));
     exit(0);
@@ -137,24 +124,24 @@ static void lockdep_rate(int ms)
 
     ld_mutex_init(&a, "A");
     ld_mutex_init(&b, "B");
-    start = now_ms();
-    for (n = 0; now_ms() - start < ms; n++)
+    start = oslabs_now_ms();
+    for (n = 0; oslabs_now_ms() - start < ms; n++)
         for (int i = 0; i < 1000; i++) {
             ld_lock(&a);
             ld_lock(&b);
             ld_unlock(&b);
             ld_unlock(&a);
         }
-    printf("lockdep: %.1f M nested pairs/s\n", (double)n * 1e3 / (now_ms() - start) / 1e3);
-    start = now_ms();
-    for (n = 0; now_ms() - start < ms; n++)
+    printf("lockdep: %.1f M nested pairs/s\n", (double)n * 1e3 / (oslabs_now_ms() - start) / 1e3);
+    start = oslabs_now_ms();
+    for (n = 0; oslabs_now_ms() - start < ms; n++)
         for (int i = 0; i < 1000; i++) {
             pthread_mutex_lock(&pa);
             pthread_mutex_lock(&pb);
             pthread_mutex_unlock(&pb);
             pthread_mutex_unlock(&pa);
         }
-    printf("pthread: %.1f M nested pairs/s\n", (double)n * 1e3 / (now_ms() - start) / 1e3);
+    printf("pthread: %.1f M nested pairs/s\n", (double)n * 1e3 / (oslabs_now_ms() - start) / 1e3);
 }
 
 int main(int argc, char **argv)

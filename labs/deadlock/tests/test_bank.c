@@ -17,7 +17,11 @@
 #include <unistd.h>
 
 #include "bank.h"
-#include "probe.h"
+#include "oslabs_proc.h"
+
+/* A call counts as blocked once its thread has been asleep inside it this
+ * long in a row (oslabs_wait_asleep says why one glimpse is not enough). */
+#define ASLEEP_MS 20
 
 #define HOOK_ACCOUNTS 8    /* the hook counts calls for accounts below this */
 #define WAIT_MS       3000 /* the longest a test waits for something that must happen */
@@ -71,7 +75,7 @@ static void gate_arm(size_t from, size_t to)
 /* True once the held transfer is inside the hook (within ms). */
 static bool gate_wait_entered(int ms)
 {
-    double end = now_ms() + ms;
+    double end = oslabs_now_ms() + ms;
     bool entered;
 
     do {
@@ -79,8 +83,8 @@ static bool gate_wait_entered(int ms)
         entered = gate.entered;
         pthread_mutex_unlock(&gate.lock);
         if (!entered)
-            sleep_ms(1);
-    } while (!entered && now_ms() < end);
+            oslabs_sleep_ms(1);
+    } while (!entered && oslabs_now_ms() < end);
     return entered;
 }
 
@@ -99,19 +103,19 @@ static int hook_calls(size_t from, size_t to)
 
 /* ---- helpers ---- */
 
-static int call_transfer(struct call *c)
+static int call_transfer(struct oslabs_call *c)
 {
     return bank_transfer(c->obj, (size_t)c->a, (size_t)c->b, c->c);
 }
 
-static void start_transfer(struct call *c, bank_t *b, size_t from, size_t to, long amount)
+static void start_transfer(struct oslabs_call *c, bank_t *b, size_t from, size_t to, long amount)
 {
     c->fn = call_transfer;
     c->obj = b;
     c->a = (long)from;
     c->b = (long)to;
     c->c = amount;
-    call_start(c);
+    oslabs_call_start(c);
 }
 
 static long env_long(const char *name, long fallback)
@@ -317,7 +321,7 @@ static void print_thread_states(void)
     fprintf(stderr, "threads (R running, S sleeping, e.g. waiting for a lock):");
     while ((e = readdir(d)) != NULL)
         if (e->d_name[0] != '.')
-            fprintf(stderr, " %s:%c", e->d_name, thread_state(atoi(e->d_name)));
+            fprintf(stderr, " %s:%c", e->d_name, oslabs_thread_state(atoi(e->d_name)));
     fprintf(stderr, "\n");
     closedir(d);
 }
@@ -328,19 +332,19 @@ static void print_thread_states(void)
  * gdb -p) can print every thread's backtrace. */
 static void watch(struct stress *s, int run_ms, int stall_ms, int nthreads)
 {
-    double start = now_ms(), last_change = start;
+    double start = oslabs_now_ms(), last_change = start;
     long last = -1;
 
     while (atomic_load(&s->finished) < nthreads) {
         long progress = atomic_load(&s->moved) + atomic_load(&s->refused) +
                         atomic_load(&s->wrong_errno) + atomic_load(&s->audits) +
                         atomic_load(&s->finished);
-        if (now_ms() - start >= run_ms)
+        if (oslabs_now_ms() - start >= run_ms)
             atomic_store(&s->stop, true);
         if (progress != last) {
             last = progress;
-            last_change = now_ms();
-        } else if (now_ms() - last_change > stall_ms) {
+            last_change = oslabs_now_ms();
+        } else if (oslabs_now_ms() - last_change > stall_ms) {
             fprintf(stderr, "\nDEADLOCK: no transfer and no bank_total finished in %d ms.\n",
                     stall_ms);
             if (getenv("OSLABS_TEST") != NULL)
@@ -352,10 +356,10 @@ static void watch(struct stress *s, int run_ms, int stall_ms, int nthreads)
                         "'thread apply all bt'\n",
                         (int)getpid());
             print_thread_states();
-            sleep_ms(20000);
+            oslabs_sleep_ms(20000);
             fail_msg("deadlock: the threads made no progress for %d ms", stall_ms);
         }
-        sleep_ms(20);
+        oslabs_sleep_ms(20);
     }
 }
 
@@ -455,7 +459,7 @@ static void bank_hold_hook_calls(void **state)
 }
 
 /* Starts transfer 0 -> 1 of 10 and waits until it is held inside the hook. */
-static void hold_zero_to_one(bank_t *b, struct call *held)
+static void hold_zero_to_one(bank_t *b, struct oslabs_call *held)
 {
     gate_arm(0, 1);
     bank_set_hold_hook(b, hold_hook, &gate);
@@ -470,14 +474,14 @@ static void hold_zero_to_one(bank_t *b, struct call *held)
  * there is no global lock. */
 static void bank_hold_no_global_lock(void **state)
 {
-    static struct call held, other;
+    static struct oslabs_call held, other;
     bank_t *b = bank_create(4, 100);
     (void)state;
 
     assert_non_null(b);
     hold_zero_to_one(b, &held);
     start_transfer(&other, b, 2, 3, 5);
-    if (!call_wait(&other, WAIT_MS))
+    if (!oslabs_call_wait(&other, WAIT_MS))
         fail_msg("while 0 -> 1 held both its locks, expected transfer 2 -> 3 to finish, actual it "
                  "still waits after %d ms (a lock shared by all accounts?)",
                  WAIT_MS);
@@ -487,10 +491,10 @@ static void bank_hold_no_global_lock(void **state)
     if (atomic_load(&held.done))
         fail_msg("expected transfer 0 -> 1 to wait inside the hook, actual it returned");
     gate_release();
-    assert_true(call_wait(&held, WAIT_MS));
+    assert_true(oslabs_call_wait(&held, WAIT_MS));
     assert_int_equal(held.rc, 0);
-    call_join(&held);
-    call_join(&other);
+    oslabs_call_join(&held);
+    oslabs_call_join(&other);
     expect_balance(b, 0, 90);
     expect_balance(b, 1, 110);
     bank_destroy(b);
@@ -500,14 +504,14 @@ static void bank_hold_no_global_lock(void **state)
  * per-account locks), and completes once 0 -> 1 is released. */
 static void bank_hold_reverse_waits(void **state)
 {
-    static struct call held, reverse;
+    static struct oslabs_call held, reverse;
     bank_t *b = bank_create(4, 100);
     (void)state;
 
     assert_non_null(b);
     hold_zero_to_one(b, &held);
     start_transfer(&reverse, b, 1, 0, 7);
-    if (!call_wait_waiting(&reverse, 2000))
+    if (oslabs_call_asleep(&reverse, ASLEEP_MS, 1, 2000) == OSLABS_RETURNED)
         fail_msg("while 0 -> 1 held both its locks, expected transfer 1 -> 0 to wait, actual it "
                  "returned %d",
                  reverse.rc);
@@ -515,14 +519,14 @@ static void bank_hold_reverse_waits(void **state)
         fail_msg("while 0 -> 1 held both its locks, expected no hook call for 1 -> 0, actual %d",
                  hook_calls(1, 0));
     gate_release();
-    if (!call_wait(&held, WAIT_MS) || !call_wait(&reverse, WAIT_MS))
+    if (!oslabs_call_wait(&held, WAIT_MS) || !oslabs_call_wait(&reverse, WAIT_MS))
         fail_msg("after 0 -> 1 was released, expected both transfers to finish within %d ms",
                  WAIT_MS);
     assert_int_equal(held.rc, 0);
     assert_int_equal(reverse.rc, 0);
     assert_int_equal(hook_calls(1, 0), 1);
-    call_join(&held);
-    call_join(&reverse);
+    oslabs_call_join(&held);
+    oslabs_call_join(&reverse);
     expect_balance(b, 0, 97);
     expect_balance(b, 1, 103);
     bank_destroy(b);
@@ -533,7 +537,7 @@ static void bank_hold_reverse_waits(void **state)
  * the funds are checked under the locks, not before. */
 static void bank_hold_funds_checked_under_lock(void **state)
 {
-    static struct call held, second;
+    static struct oslabs_call held, second;
     bank_t *b = bank_create(3, 100);
     (void)state;
 
@@ -546,12 +550,12 @@ static void bank_hold_funds_checked_under_lock(void **state)
                  "call",
                  WAIT_MS);
     start_transfer(&second, b, 0, 2, 100);
-    if (!call_wait_waiting(&second, 2000))
+    if (oslabs_call_asleep(&second, ASLEEP_MS, 1, 2000) == OSLABS_RETURNED)
         fail_msg("while 0 -> 1 held account 0, expected transfer 0 -> 2 to wait, actual it "
                  "returned %d",
                  second.rc);
     gate_release();
-    if (!call_wait(&held, WAIT_MS) || !call_wait(&second, WAIT_MS))
+    if (!oslabs_call_wait(&held, WAIT_MS) || !oslabs_call_wait(&second, WAIT_MS))
         fail_msg("after 0 -> 1 was released, expected both transfers to finish within %d ms",
                  WAIT_MS);
     assert_int_equal(held.rc, 0);
@@ -559,8 +563,8 @@ static void bank_hold_funds_checked_under_lock(void **state)
         fail_msg("0 -> 2 of 100 after 0 -> 1 of 100 emptied account 0: expected -1 EAGAIN, "
                  "actual %d errno %d",
                  second.rc, second.err);
-    call_join(&held);
-    call_join(&second);
+    oslabs_call_join(&held);
+    oslabs_call_join(&second);
     expect_balance(b, 0, 0);
     expect_balance(b, 1, 200);
     expect_balance(b, 2, 100);
@@ -598,7 +602,7 @@ static void *small_auditor(void *arg)
     for (int i = 0; i < 30; i++) {
         if (bank_total(w->bank) != 400)
             w->bad++;
-        sleep_ms(2);
+        oslabs_sleep_ms(2);
     }
     return NULL;
 }

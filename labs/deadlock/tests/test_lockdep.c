@@ -1,8 +1,9 @@
 /*
  * test_lockdep.c - the lock-order validator: cycles of 2, 3, 5 and 1000
  * locks built by different threads at different times (no run deadlocks),
- * reported once with the names in order; consistent orders and thousands of
- * locks never report; a self-deadlock is reported and refused; edges are
+ * reported once with the names in order, before the acquisition that
+ * closes them waits; an edge from every held lock; consistent orders and
+ * thousands of locks never report; a self-deadlock is reported and refused; edges are
  * global while the locks a thread holds are its own.
  *
  * Every acquisition sequence runs on a helper thread that the test waits
@@ -19,7 +20,14 @@
 #include <string.h>
 
 #include "lockdep.h"
-#include "probe.h"
+#include "oslabs_proc.h"
+
+/* A call counts as blocked once its thread has been asleep inside it this
+ * long in a row (oslabs_wait_asleep says why one glimpse is not enough). */
+#define ASLEEP_MS 20
+/* A call that should return at once has blocked once its thread has been
+ * asleep inside it this long in a row. */
+#define BLOCKED_MS 200
 
 #define WAIT_MS 5000 /* the longest a test waits for a sequence that cannot block */
 #define KEPT    8    /* reports whose names are kept */
@@ -123,7 +131,7 @@ struct seq {
 
 /* Takes the locks in order, then releases them in reverse. 0, or the first
  * error number ld_lock or ld_unlock returned. */
-static int run_seq_call(struct call *c)
+static int run_seq_call(struct oslabs_call *c)
 {
     struct seq *s = c->obj;
     int err = 0, taken = 0;
@@ -142,7 +150,7 @@ static int run_seq_call(struct call *c)
 /* Runs one sequence on a new thread, which has ended when this returns. */
 static void run_seq(int n, ...)
 {
-    static struct call c;
+    static struct oslabs_call c;
     static struct seq s;
     va_list ap;
     char names[128];
@@ -157,12 +165,12 @@ static void run_seq(int n, ...)
     va_end(ap);
     c.fn = run_seq_call;
     c.obj = &s;
-    call_start(&c);
-    if (!call_wait(&c, WAIT_MS))
+    oslabs_call_start(&c);
+    if (!oslabs_call_wait(&c, WAIT_MS))
         fail_msg("a thread taking%s in this order: expected it to finish, actual still running "
                  "after %d ms",
                  names, WAIT_MS);
-    call_join(&c);
+    oslabs_call_join(&c);
     if (c.rc != 0)
         fail_msg("a thread taking%s in this order: expected ld_lock and ld_unlock to return 0, "
                  "actual %d (%s)",
@@ -394,7 +402,7 @@ static void lockdep_thousands_of_locks(void **state)
         snprintf(names[i], sizeof(names[i]), "T%d", i);
         init(&t[i], names[i]);
     }
-    start = now_ms();
+    start = oslabs_now_ms();
     run_seq(3, &t[5], &t[700], &t[1999]);
     run_order_workers(t, N, 2, 4000, 3);
     expect_reports(0, "after consistent nested locking of 2000 locks");
@@ -403,7 +411,7 @@ static void lockdep_thousands_of_locks(void **state)
         fail_msg("after T1999 then T5 (T5 before T1999 was recorded): expected a report, actual "
                  "none");
     expect_increasing_cycles('T', 5, N - 1);
-    printf("%.0f ms for 8000 nested acquisitions of 2000 locks\n", now_ms() - start);
+    printf("%.0f ms for 8000 nested acquisitions of 2000 locks\n", oslabs_now_ms() - start);
 }
 
 /* ---- self-deadlock, per-thread held locks, reset ---- */
@@ -413,7 +421,7 @@ static struct {
     int first, second, unlock; /* what each call returned */
 } self;
 
-static int self_call(struct call *c)
+static int self_call(struct oslabs_call *c)
 {
     (void)c;
     self.first = ld_lock(&self.a);
@@ -426,16 +434,16 @@ static int self_call(struct call *c)
  * returns EDEADLK at once; A is still held once, and unlocks. */
 static void lockdep_self_deadlock(void **state)
 {
-    static struct call c;
+    static struct oslabs_call c;
     (void)state;
 
     init(&self.a, "A");
     c.fn = self_call;
-    call_start(&c);
-    if (!call_wait_unless_blocked(&c, WAIT_MS))
+    oslabs_call_start(&c);
+    if (oslabs_call_asleep(&c, BLOCKED_MS, 5, WAIT_MS) != OSLABS_RETURNED)
         fail_msg("ld_lock(A) in a thread that holds A: expected EDEADLK at once, actual it %s",
-                 thread_state(c.tid) == 'S' ? "blocks" : "does not return");
-    call_join(&c);
+                 oslabs_thread_state(c.tid) == 'S' ? "blocks" : "does not return");
+    oslabs_call_join(&c);
     assert_int_equal(self.first, 0);
     if (self.second != EDEADLK)
         fail_msg("ld_lock(A) in a thread that holds A: expected EDEADLK (%d), actual %d", EDEADLK,
@@ -461,7 +469,7 @@ static struct {
 } holder = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
 /* Takes holder.m and keeps it until told to release it. */
-static int holder_call(struct call *c)
+static int holder_call(struct oslabs_call *c)
 {
     int err = ld_lock(holder.m);
 
@@ -475,52 +483,128 @@ static int holder_call(struct call *c)
     return err ? err : ld_unlock(holder.m);
 }
 
+/* Starts a thread that takes m with ld_lock and keeps it until
+ * holder_release; returns once it holds m. */
+static void holder_start(struct oslabs_call *hold, ld_mutex_t *m)
+{
+    bool holding;
+
+    holder.m = m;
+    holder.holding = holder.release = false;
+    hold->fn = holder_call;
+    oslabs_call_start(hold);
+    pthread_mutex_lock(&holder.lock);
+    for (int i = 0; i < WAIT_MS && !holder.holding; i++) {
+        pthread_mutex_unlock(&holder.lock);
+        oslabs_sleep_ms(1);
+        pthread_mutex_lock(&holder.lock);
+    }
+    holding = holder.holding;
+    pthread_mutex_unlock(&holder.lock);
+    if (!holding)
+        fail_msg("a thread taking %s: expected ld_lock(%s) to return, actual still waiting",
+                 m->name, m->name);
+}
+
+/* Lets the holder release its lock and waits for it to end. */
+static void holder_release(struct oslabs_call *hold)
+{
+    pthread_mutex_lock(&holder.lock);
+    holder.release = true;
+    pthread_cond_broadcast(&holder.cond);
+    pthread_mutex_unlock(&holder.lock);
+    if (!oslabs_call_wait(hold, WAIT_MS))
+        fail_msg("the thread holding %s: expected ld_unlock(%s) to return, actual still waiting",
+                 holder.m->name, holder.m->name);
+    oslabs_call_join(hold);
+    assert_int_equal(hold->rc, 0);
+}
+
 /* While one thread holds A, another takes B, and C then D: only C -> D is
  * recorded (the locks a thread holds are its own), so B then A reports
  * nothing and D then C reports C -> D -> C. */
 static void lockdep_held_locks_per_thread(void **state)
 {
     static ld_mutex_t a, b, c, d;
-    static struct call hold;
-    bool holding;
+    static struct oslabs_call hold;
     (void)state;
 
     init(&a, "A");
     init(&b, "B");
     init(&c, "C");
     init(&d, "D");
-    holder.m = &a;
-    holder.holding = holder.release = false;
-    hold.fn = holder_call;
-    call_start(&hold);
-    pthread_mutex_lock(&holder.lock);
-    for (int i = 0; i < WAIT_MS && !holder.holding; i++) {
-        pthread_mutex_unlock(&holder.lock);
-        sleep_ms(1);
-        pthread_mutex_lock(&holder.lock);
-    }
-    holding = holder.holding;
-    pthread_mutex_unlock(&holder.lock);
-    if (!holding)
-        fail_msg("a thread taking A: expected ld_lock(A) to return, actual still waiting");
-
+    holder_start(&hold, &a);
     run_seq(1, &b);
     run_seq(2, &c, &d);
-
-    pthread_mutex_lock(&holder.lock);
-    holder.release = true;
-    pthread_cond_broadcast(&holder.cond);
-    pthread_mutex_unlock(&holder.lock);
-    if (!call_wait(&hold, WAIT_MS))
-        fail_msg("the thread holding A: expected ld_unlock(A) to return, actual still waiting");
-    call_join(&hold);
-    assert_int_equal(hold.rc, 0);
+    holder_release(&hold);
 
     run_seq(2, &b, &a);
     expect_reports(0, "after B then A (A was held by another thread when B was taken)");
     run_seq(2, &d, &c);
     expect_reports(1, "after C then D, then D then C");
     expect_cycle(0, (const char *[]){"C", "D"}, 2);
+}
+
+/* A then B was recorded. While another thread holds A, a thread takes B
+ * then A: its ld_lock(A) waits for A, and the cycle A -> B -> A must be
+ * reported before it waits (in a real deadlock, nobody would release A and
+ * a report made after the wait would never come). */
+static void lockdep_report_before_blocking(void **state)
+{
+    static ld_mutex_t a, b;
+    static struct oslabs_call hold, c;
+    static struct seq s;
+    int seen = 0;
+    (void)state;
+
+    init(&a, "A");
+    init(&b, "B");
+    run_seq(2, &a, &b);
+    expect_reports(0, "after A then B");
+    holder_start(&hold, &a);
+    s = (struct seq){.locks = {&b, &a}, .n = 2};
+    c.fn = run_seq_call;
+    c.obj = &s;
+    oslabs_call_start(&c);
+    if (oslabs_call_asleep(&c, ASLEEP_MS, 1, WAIT_MS) == OSLABS_RETURNED)
+        fail_msg("a thread taking B then A while another thread holds A: expected ld_lock(A) to "
+                 "wait, actual it returned %d",
+                 c.rc);
+    for (int i = 0; i < 1000 && (seen = reports()) == 0; i++)
+        oslabs_sleep_ms(1);
+    if (seen != 1)
+        fail_msg("a thread taking B then A (A then B was recorded) while another thread holds A: "
+                 "expected the cycle A -> B -> A reported before ld_lock(A) waits, actual %d "
+                 "reports 1 s into the wait",
+                 seen);
+    expect_cycle(0, (const char *[]){"A", "B"}, 2);
+    holder_release(&hold);
+    if (!oslabs_call_wait(&c, WAIT_MS))
+        fail_msg("a thread waiting for A: expected ld_lock(A) to return once A was released, "
+                 "actual still waiting");
+    oslabs_call_join(&c);
+    if (c.rc != 0)
+        fail_msg("a thread taking B then A: expected 0 from ld_lock and ld_unlock, actual %d (%s)",
+                 c.rc, strerror(c.rc));
+    expect_reports(1, "after A was released and B then A finished (a cycle is reported once)");
+}
+
+/* One thread takes A, B and C, nested: that records A -> B, A -> C and
+ * B -> C (an edge from every held lock). Then C then B in another thread
+ * closes the cycle B -> C -> B, which only the inner edge B -> C makes. */
+static void lockdep_cycle_inner_locks(void **state)
+{
+    static ld_mutex_t a, b, c;
+    (void)state;
+
+    init(&a, "A");
+    init(&b, "B");
+    init(&c, "C");
+    run_seq(3, &a, &b, &c);
+    expect_reports(0, "after A, B, C nested");
+    run_seq(2, &c, &b);
+    expect_reports(1, "after A, B, C nested, then C then B in another thread");
+    expect_cycle(0, (const char *[]){"B", "C"}, 2);
 }
 
 /* ld_reset forgets every edge: A then B, reset, B then A reports nothing;
@@ -557,6 +641,8 @@ static const struct CMUnitTest tests[] = {
     TEST(lockdep_self_deadlock, "lockdep-self-deadlock"),
     TEST(lockdep_held_locks_per_thread, "lockdep-held-locks-per-thread"),
     TEST(lockdep_reset_forgets_edges, "lockdep-reset-forgets-edges"),
+    TEST(lockdep_report_before_blocking, "lockdep-report-before-blocking"),
+    TEST(lockdep_cycle_inner_locks, "lockdep-cycle-inner-locks"),
 };
 
 OSLABS_TEST_MAIN(tests)

@@ -16,7 +16,11 @@
 #include <unistd.h>
 
 #include "lockdep.h"
-#include "probe.h"
+#include "oslabs_proc.h"
+
+/* A call that should return at once has blocked once its thread has been
+ * asleep inside it this long in a row. */
+#define BLOCKED_MS 200
 
 #define PREFIX "lockdep: possible circular locking dependency: "
 
@@ -25,7 +29,7 @@ struct pair {
     int err;
 };
 
-static int take_pair(struct call *c)
+static int take_pair(struct oslabs_call *c)
 {
     struct pair *p = c->obj;
 
@@ -47,15 +51,15 @@ static int take_pair(struct call *c)
 static int in_thread(ld_mutex_t *first, ld_mutex_t *second)
 {
     static struct pair p;
-    static struct call c;
+    static struct oslabs_call c;
 
     p = (struct pair){first, second, 0};
     c.fn = take_pair;
     c.obj = &p;
-    call_start(&c);
-    if (!call_wait_unless_blocked(&c, 5000))
+    oslabs_call_start(&c);
+    if (oslabs_call_asleep(&c, BLOCKED_MS, 5, 5000) != OSLABS_RETURNED)
         return ETIMEDOUT;
-    call_join(&c);
+    oslabs_call_join(&c);
     return p.err;
 }
 

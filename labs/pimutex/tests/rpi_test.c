@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "oslabs_proc.h"
 #include "oslabs_test.h"
 #include "rpi_mutex.h"
 #include "rt_pathfinder.h"
@@ -165,24 +166,6 @@ static void holder_finish(struct holder *h)
     holder_leave(h);
 }
 
-/* The state letter of thread TID of this process ('R', 'S', ...). */
-static char thread_state(pid_t tid)
-{
-    char path[64], buf[512], *p;
-    FILE *f;
-    size_t n;
-
-    snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
-    f = fopen(path, "r");
-    if (f == NULL)
-        return '?';
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    p = strrchr(buf, ')');
-    return p != NULL && p[1] == ' ' ? p[2] : '?';
-}
-
 /* ---- rpi-lock-word-holds-tid ---- */
 
 static void lock_word_holds_tid(void **state)
@@ -259,7 +242,7 @@ static void wait_for_kernel_waiter(rpi_mutex_t *m, pid_t tid)
     char st = '?';
 
     for (int i = 0; i < WAIT_MS; i++) {
-        st = thread_state(tid);
+        st = oslabs_thread_state((int)tid);
         if (st == 'S' && (word_of(m) & FUTEX_WAITERS))
             return;
         nanosleep(&pause, NULL);

@@ -18,6 +18,7 @@
  */
 #define _GNU_SOURCE /* gettid, RTLD_NEXT, RTLD_DEFAULT */
 #include "bbuf.h"
+#include "oslabs_proc.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -68,7 +69,27 @@ static bbuf_t *buf;
 static struct worker producer[MAX_THREADS], consumer[MAX_THREADS];
 static sem_t observer_stop, watchdog_stop;
 static size_t max_count_seen;
-static const char *volatile phase = "producing";
+/* What main is doing, for the watchdog's report; under phase_lock (main
+ * writes it while the watchdog may read it). */
+static pthread_mutex_t phase_lock = PTHREAD_MUTEX_INITIALIZER;
+static const char *phase = "producing";
+
+static void set_phase(const char *now)
+{
+    pthread_mutex_lock(&phase_lock);
+    phase = now;
+    pthread_mutex_unlock(&phase_lock);
+}
+
+static const char *get_phase(void)
+{
+    const char *now;
+
+    pthread_mutex_lock(&phase_lock);
+    now = phase;
+    pthread_mutex_unlock(&phase_lock);
+    return now;
+}
 
 /* Item number seq of producer p; producer 0's item 0 is NULL. */
 static void *make_item(long p, long seq)
@@ -159,24 +180,17 @@ static void print_thread_states(void)
     struct dirent *e;
 
     while (d != NULL && (e = readdir(d)) != NULL) {
-        char path[300], stat[512] = "", wchan[64] = "?";
-        const char *state;
+        char path[300], wchan[64] = "?";
         FILE *f;
         if (e->d_name[0] == '.')
             continue;
-        snprintf(path, sizeof(path), "/proc/self/task/%s/stat", e->d_name);
-        if ((f = fopen(path, "r")) != NULL) {
-            stat[fread(stat, 1, sizeof(stat) - 1, f)] = '\0';
-            fclose(f);
-        }
         snprintf(path, sizeof(path), "/proc/self/task/%s/wchan", e->d_name);
         if ((f = fopen(path, "r")) != NULL) {
             wchan[fread(wchan, 1, sizeof(wchan) - 1, f)] = '\0';
             fclose(f);
         }
-        state = strrchr(stat, ')');
         fprintf(stderr, "  thread %s: state %c, kernel wait channel %s%s\n", e->d_name,
-                state != NULL && state[1] != '\0' ? state[2] : '?', wchan,
+                oslabs_thread_state(atoi(e->d_name)), wchan,
                 atoi(e->d_name) == (int)gettid() ? " (the watchdog)" : "");
     }
     if (d != NULL)
@@ -212,7 +226,7 @@ static void report_stall(void)
     int finished;
     long total = 0;
 
-    fprintf(stderr, "HANG: no item moved for %ld s (phase: %s)\n", opt.stall_seconds, phase);
+    fprintf(stderr, "HANG: no item moved for %ld s (phase: %s)\n", opt.stall_seconds, get_phase());
     for (long i = 0; i < opt.producers; i++) {
         long n = read_progress(&producer[i], &finished);
         if (!finished)
@@ -231,17 +245,6 @@ static void report_stall(void)
     _exit(1);
 }
 
-static struct timespec realtime_in_ms(long ms)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_nsec += ms * 1000000L;
-    ts.tv_sec += ts.tv_nsec / 1000000000L;
-    ts.tv_nsec %= 1000000000L;
-    return ts;
-}
-
 /* Every 100 ms, sums the progress of all workers; reports a stall. */
 static void *watchdog_main(void *arg)
 {
@@ -250,7 +253,7 @@ static void *watchdog_main(void *arg)
 
     (void)arg;
     for (;;) {
-        struct timespec deadline = realtime_in_ms(100);
+        struct timespec deadline = oslabs_realtime_in_ms(100);
         long now = 0;
         if (sem_timedwait(&watchdog_stop, &deadline) == 0)
             return NULL;
@@ -467,7 +470,7 @@ int main(int argc, char **argv)
         pthread_join(producer[i].thread, NULL);
     sem_post(&observer_stop);
     pthread_join(observer, NULL);
-    phase = "closed, consumers draining";
+    set_phase("closed, consumers draining");
     bbuf_close(buf);
     for (long i = 0; i < opt.consumers; i++)
         pthread_join(consumer[i].thread, NULL);

@@ -3,14 +3,14 @@
  * contract (include/bbuf.h), one property per test.
  *
  * Calls that could block in a wrong implementation run on a helper thread
- * (probe.h), so a test fails with a message instead of hanging. A test that
+ * (oslabs_proc.h), so a test fails with a message instead of hanging. A test that
  * needs a thread to be blocked waits until it sees it asleep inside the
  * call. Items are small integers cast to pointers; NULL is an item too.
  */
 #include "oslabs_test.h"
 
 #include "bbuf.h"
-#include "probe.h"
+#include "oslabs_proc.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -18,39 +18,43 @@
 #include <string.h>
 #include <sys/resource.h>
 
+/* A call counts as blocked once its thread has been asleep inside it this
+ * long in a row (oslabs_wait_asleep says why one glimpse is not enough). */
+#define ASLEEP_MS 20
+
 #define ITEM(n)      ((void *)(uintptr_t)(n))
 #define PROMPT_MS    1000 /* how long a call may take to return once it can */
 #define WAIT_MS      500  /* how long to wait for a helper to fall asleep */
 #define CPU_LIMIT_MS 5.0
 
-static struct call calls[8];
+static struct oslabs_call calls[8];
 
-static int do_put(struct call *c)
+static int do_put(struct oslabs_call *c)
 {
     return bbuf_put(c->obj, c->item);
 }
 
-static int do_get(struct call *c)
+static int do_get(struct oslabs_call *c)
 {
     return bbuf_get(c->obj, &c->item);
 }
 
-static int do_try_put(struct call *c)
+static int do_try_put(struct oslabs_call *c)
 {
     return bbuf_try_put(c->obj, c->item);
 }
 
-static int do_try_get(struct call *c)
+static int do_try_get(struct oslabs_call *c)
 {
     return bbuf_try_get(c->obj, &c->item);
 }
 
-static int do_timed_get(struct call *c)
+static int do_timed_get(struct oslabs_call *c)
 {
     return bbuf_timed_get(c->obj, &c->item, &c->deadline);
 }
 
-static const char *op_name(call_fn fn)
+static const char *op_name(oslabs_call_fn fn)
 {
     return fn == do_put         ? "bbuf_put"
            : fn == do_get       ? "bbuf_get"
@@ -81,28 +85,28 @@ static const char *err_name(int err)
 }
 
 /* Fills in slot i of calls[] and starts it. */
-static struct call *start_call(int i, call_fn fn, bbuf_t *b, void *item)
+static struct oslabs_call *start_call(int i, oslabs_call_fn fn, bbuf_t *b, void *item)
 {
-    struct call *c = &calls[i];
+    struct oslabs_call *c = &calls[i];
 
     c->fn = fn;
     c->obj = b;
     c->item = item;
-    call_start(c);
+    oslabs_call_start(c);
     return c;
 }
 
 /* Fails unless c returned within ms. */
-static void must_return(struct call *c, int ms, const char *when)
+static void must_return(struct oslabs_call *c, int ms, const char *when)
 {
-    if (!call_wait(c, ms))
+    if (!oslabs_call_wait(c, ms))
         fail_msg("%s %s: expected it to return within %d ms, actual: still blocked", op_name(c->fn),
                  when, ms);
-    call_join(c);
+    oslabs_call_join(c);
 }
 
 /* Fails unless c returned rc (and, for -1, errno err). */
-static void must_be(struct call *c, int rc, int err, const char *when)
+static void must_be(struct oslabs_call *c, int rc, int err, const char *when)
 {
     if (c->rc != rc || (rc == -1 && c->err != err))
         fail_msg("%s %s: expected %d%s%s, actual %d%s%s", op_name(c->fn), when, rc,
@@ -112,9 +116,9 @@ static void must_be(struct call *c, int rc, int err, const char *when)
 
 /* Runs fn on a helper, requires it to return promptly with rc/err. Returns
  * the item a get delivered. */
-static void *call_now(call_fn fn, bbuf_t *b, void *item, int rc, int err, const char *when)
+static void *call_now(oslabs_call_fn fn, bbuf_t *b, void *item, int rc, int err, const char *when)
 {
-    struct call *c = start_call(7, fn, b, item);
+    struct oslabs_call *c = start_call(7, fn, b, item);
 
     must_return(c, PROMPT_MS, when);
     must_be(c, rc, err, when);
@@ -124,9 +128,9 @@ static void *call_now(call_fn fn, bbuf_t *b, void *item, int rc, int err, const 
 static void call_timed_get_now(bbuf_t *b, long deadline_ms, int rc, int err, void *want,
                                const char *when)
 {
-    struct call *c = &calls[7];
+    struct oslabs_call *c = &calls[7];
 
-    c->deadline = realtime_in_ms(deadline_ms);
+    c->deadline = oslabs_realtime_in_ms(deadline_ms);
     c->item = ITEM(0xdead);
     start_call(7, do_timed_get, b, c->item);
     must_return(c, PROMPT_MS, when);
@@ -145,9 +149,9 @@ static void must_deliver(void *got, void *want, const char *what)
 /* Waits until c sleeps inside its call (or WAIT_MS passed: a busy waiter
  * never sleeps, and the no-busy-wait tests grade that, not this one), and
  * fails if the call returned meanwhile. */
-static void must_wait(struct call *c, const char *when)
+static void must_wait(struct oslabs_call *c, const char *when)
 {
-    call_wait_blocked(c, WAIT_MS);
+    oslabs_call_asleep(c, ASLEEP_MS, 1, WAIT_MS);
     if (atomic_load(&c->done))
         fail_msg("%s %s: expected it to wait, actual: returned %d (%s)", op_name(c->fn), when,
                  c->rc, c->rc == -1 ? err_name(c->err) : "no error");
@@ -333,7 +337,7 @@ static void put_blocks_while_full(void **state)
     (void)state;
     call_now(do_put, b, ITEM(1), 0, 0, "");
     call_now(do_put, b, ITEM(2), 0, 0, "");
-    struct call *c = start_call(0, do_put, b, ITEM(3));
+    struct oslabs_call *c = start_call(0, do_put, b, ITEM(3));
     must_wait(c, "on a full buffer");
     must_deliver(call_now(do_get, b, NULL, 0, 0, "on a full buffer"), ITEM(1), "bbuf_get");
     must_return(c, PROMPT_MS, "after a get made room");
@@ -350,7 +354,7 @@ static void get_blocks_while_empty(void **state)
     bbuf_t *b = create(2);
 
     (void)state;
-    struct call *c = start_call(0, do_get, b, NULL);
+    struct oslabs_call *c = start_call(0, do_get, b, NULL);
     must_wait(c, "on an empty buffer");
     call_now(do_put, b, ITEM(5), 0, 0, "");
     must_return(c, PROMPT_MS, "after a put");
@@ -365,11 +369,11 @@ static void get_blocks_while_empty(void **state)
 static void timed_get_times_out(void **state)
 {
     bbuf_t *b = create(2);
-    struct call *c = &calls[0];
-    double start = now_ms();
+    struct oslabs_call *c = &calls[0];
+    double start = oslabs_now_ms();
 
     (void)state;
-    c->deadline = realtime_in_ms(300);
+    c->deadline = oslabs_realtime_in_ms(300);
     start_call(0, do_timed_get, b, NULL);
     must_return(c, 300 + PROMPT_MS, "on an empty buffer with a deadline 300 ms away");
     must_be(c, -1, ETIMEDOUT, "on an empty buffer");
@@ -397,12 +401,12 @@ static void timed_get_past_deadline(void **state)
 static void timed_get_wakes_on_put(void **state)
 {
     bbuf_t *b = create(2);
-    struct call *c = &calls[0];
+    struct oslabs_call *c = &calls[0];
 
     (void)state;
     call_now(do_put, b, ITEM(1), 0, 0, "");
     call_timed_get_now(b, 10000, 0, 0, ITEM(1), "with an item held");
-    c->deadline = realtime_in_ms(10000);
+    c->deadline = oslabs_realtime_in_ms(10000);
     start_call(0, do_timed_get, b, NULL);
     must_wait(c, "on an empty buffer, deadline 10 s away");
     call_now(do_put, b, ITEM(2), 0, 0, "");
@@ -429,7 +433,8 @@ static void close_put_epipe(void **state)
 }
 
 /* close-full-put-epipe: on a closed full buffer, EPIPE wins: put fails at
- * once instead of blocking, try_put with EPIPE rather than EAGAIN. */
+ * once instead of blocking, try_put with EPIPE rather than EAGAIN, every
+ * time (64 more of each), and the items held stay. */
 static void close_full_put_epipe(void **state)
 {
     bbuf_t *b = create(2);
@@ -441,6 +446,13 @@ static void close_full_put_epipe(void **state)
     call_now(do_put, b, ITEM(3), -1, EPIPE, "on a closed full buffer");
     call_now(do_try_put, b, ITEM(4), -1, EPIPE, "on a closed full buffer");
     call_now(do_put, b, ITEM(5), -1, EPIPE, "on a closed full buffer, again");
+    /* Any number of them: close leaves a way out for every put, not for
+     * a fixed few. */
+    for (int i = 0; i < 64; i++) {
+        call_now(do_put, b, ITEM(6), -1, EPIPE, "on a closed full buffer, once more");
+        call_now(do_try_put, b, ITEM(7), -1, EPIPE, "on a closed full buffer, once more");
+    }
+    must_count(b, 2, "of a closed full buffer after refused puts");
     bbuf_destroy(b);
 }
 
@@ -505,25 +517,25 @@ static void close_idempotent(void **state)
 
 /* Starts n calls of fn on b, waits until all sleep, closes b, and requires
  * each to fail with EPIPE within PROMPT_MS. */
-static void close_wakes_all(bbuf_t *b, call_fn fn, int n, const char *when)
+static void close_wakes_all(bbuf_t *b, oslabs_call_fn fn, int n, const char *when)
 {
     int stuck = 0;
 
     for (int i = 0; i < n; i++) {
-        calls[i].deadline = realtime_in_ms(30000);
+        calls[i].deadline = oslabs_realtime_in_ms(30000);
         start_call(i, fn, b, ITEM(100 + i));
         must_wait(&calls[i], when);
     }
     bbuf_close(b);
     for (int i = 0; i < n; i++)
-        if (!call_wait(&calls[i], PROMPT_MS))
+        if (!oslabs_call_wait(&calls[i], PROMPT_MS))
             stuck++;
     if (stuck > 0)
         fail_msg("bbuf_close with %d threads asleep in %s: expected all to return within %d ms, "
                  "actual: %d still blocked",
                  n, op_name(fn), PROMPT_MS, stuck);
     for (int i = 0; i < n; i++) {
-        call_join(&calls[i]);
+        oslabs_call_join(&calls[i]);
         must_be(&calls[i], -1, EPIPE, "woken by bbuf_close");
     }
 }
@@ -567,14 +579,14 @@ static void close_wakes_timed_getters(void **state)
 
 /* Lets the helper of c wait in its call for 300 ms and requires it to use
  * under CPU_LIMIT_MS of CPU meanwhile, and to still be waiting. */
-static void must_wait_without_cpu(struct call *c, const char *when)
+static void must_wait_without_cpu(struct oslabs_call *c, const char *when)
 {
     double before, after;
 
     must_wait(c, when);
-    before = thread_cpu_ms(c->thread);
-    sleep_ms(300);
-    after = thread_cpu_ms(c->thread);
+    before = oslabs_thread_cpu_ms(c->thread);
+    oslabs_sleep_ms(300);
+    after = oslabs_thread_cpu_ms(c->thread);
     if (atomic_load(&c->done))
         fail_msg("%s %s: expected it to wait, actual: returned %d (%s)", op_name(c->fn), when,
                  c->rc, err_name(c->err));
@@ -589,7 +601,7 @@ static void must_wait_without_cpu(struct call *c, const char *when)
 static void no_busy_wait_get(void **state)
 {
     bbuf_t *b = create(2);
-    struct call *c = start_call(0, do_get, b, NULL);
+    struct oslabs_call *c = start_call(0, do_get, b, NULL);
 
     (void)state;
     must_wait_without_cpu(c, "on an empty buffer");
@@ -606,7 +618,7 @@ static void no_busy_wait_put(void **state)
 
     (void)state;
     call_now(do_put, b, ITEM(1), 0, 0, "");
-    struct call *c = start_call(0, do_put, b, ITEM(2));
+    struct oslabs_call *c = start_call(0, do_put, b, ITEM(2));
     must_wait_without_cpu(c, "on a full buffer");
     call_now(do_get, b, NULL, 0, 0, "");
     must_return(c, PROMPT_MS, "after a get");
@@ -618,10 +630,10 @@ static void no_busy_wait_put(void **state)
 static void no_busy_wait_timed_get(void **state)
 {
     bbuf_t *b = create(2);
-    struct call *c = &calls[0];
+    struct oslabs_call *c = &calls[0];
 
     (void)state;
-    c->deadline = realtime_in_ms(10000);
+    c->deadline = oslabs_realtime_in_ms(10000);
     start_call(0, do_timed_get, b, NULL);
     must_wait_without_cpu(c, "on an empty buffer, deadline 10 s away");
     bbuf_close(b);
