@@ -25,7 +25,7 @@ ALL_LABS := shell prodcons deadlock pimutex memlock fsync
 LABS     := $(foreach l,$(ALL_LABS),$(if $(wildcard labs/$(l)/lab.ini),$(l)))
 GRADE_LABS := $(if $(LAB),$(LAB),$(LABS))
 
-GRADER_SRC := $(wildcard grader/src/*.c grader/src/*.h) grader/Makefile
+GRADER_SRC := $(wildcard grader/src/*.[ch] grader/src/*/*.[ch]) grader/Makefile
 
 .PHONY: all grade debug test deps deps-grade deps-test bench soak lint list clean \
         image docker-grade docker-shell batch dist gradescope prairielearn autolab

@@ -4,17 +4,17 @@
  * 2 internal error (see MANUAL.md).
  */
 #define _GNU_SOURCE
-#include "box.h"
-#include "batch.h"
-#include "build.h"
-#include "fsutil.h"
-#include "kinds.h"
-#include "manifest.h"
-#include "probe.h"
-#include "report.h"
-#include "run.h"
-#include "stage.h"
-#include "unpack.h"
+#include "sandbox/box.h"
+#include "batch/batch.h"
+#include "pipeline/build.h"
+#include "lib/fsutil.h"
+#include "kinds/kinds.h"
+#include "pipeline/manifest.h"
+#include "sandbox/features.h"
+#include "report/report.h"
+#include "pipeline/run.h"
+#include "pipeline/stage.h"
+#include "pipeline/submission.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "box.h"
-#include "util.h"
+#include "sandbox/box.h"
+#include "lib/util.h"
 
 static char *env[] = {"PATH=/usr/bin:/bin", "LC_ALL=C", NULL};
 
