@@ -4,23 +4,18 @@
  * 2 internal error (see MANUAL.md).
  */
 #define _GNU_SOURCE
-#include "sandbox/box.h"
+#include "lab.h"
 #include "batch/batch.h"
-#include "pipeline/build.h"
-#include "lib/fsutil.h"
 #include "kinds/kinds.h"
-#include "pipeline/manifest.h"
-#include "sandbox/features.h"
+#include "lib/fsutil.h"
+#include "pipeline/grade.h"
 #include "report/report.h"
-#include "pipeline/run.h"
-#include "pipeline/stage.h"
-#include "pipeline/submission.h"
+#include "sandbox/features.h"
+#include "sandbox/host.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <glob.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +23,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#define EXIT_USAGE 1
 
 struct options {
     const char *lab_arg;
@@ -79,44 +72,12 @@ static int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-/* The kit: $OSLABS_ROOT, else the directory above the grader's binary, else the cwd. */
-static char *find_kit(void)
-{
-    const char *env = getenv("OSLABS_ROOT");
-    char exe[4096];
-    ssize_t n;
-
-    if (env != NULL && *env != '\0')
-        return absolute_path(env);
-    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *kit = xstrdup(dirname(dirname(exe)));
-        char *common = xasprintf("%s/grader/harness", kit);
-        bool ok = is_dir(common);
-        free(common);
-        if (ok)
-            return kit;
-        free(kit);
-    }
-    return absolute_path(".");
-}
-
-static char *lab_dir(const char *kit, const char *arg)
-{
-    if (strchr(arg, '/') != NULL || strcmp(arg, ".") == 0)
-        return absolute_path(arg);
-    char *dir = xasprintf("%s/labs/%s", kit, arg);
-    char *abs = absolute_path(dir);
-    free(dir);
-    return abs;
-}
-
 static int load_lab(const char *kit, const struct options *o, struct lab *lab)
 {
     struct strbuf err;
     char *dir = lab_dir(kit, o->lab_arg);
-    int rc;
+    char *hidden = NULL;
+    int rc = 0;
 
     if (dir == NULL) {
         fprintf(stderr, "grader: no lab '%s' (%s); the labs are the directories of %s/labs\n",
@@ -124,40 +85,21 @@ static int load_lab(const char *kit, const struct options *o, struct lab *lab)
         return -1;
     }
     sb_init(&err);
-    rc = manifest_load(dir, lab, &err);
-    if (rc == 0 && o->hidden != NULL) {
-        char *h = absolute_path(o->hidden);
-        if (h == NULL) {
+    if (o->hidden != NULL && (hidden = absolute_path(o->hidden)) == NULL) {
+        if (manifest_load(dir, lab, &err) == 0) { /* its errors first, as for any lab */
+            manifest_free(lab);
             sb_addf(&err, "%s: %s\n", o->hidden, strerror(errno));
-            rc = -1;
-        } else {
-            rc = manifest_load_hidden(h, lab, &err);
         }
-        free(h);
+        rc = -1;
+    } else {
+        rc = lab_load(dir, hidden, lab, &err);
     }
     if (rc < 0)
         fprintf(stderr, "%sgrader: the manifest has errors; nothing was graded\n", err.buf);
     sb_free(&err);
+    free(hidden);
     free(dir);
     return rc;
-}
-
-/* Student files must not shadow the lab's own files. */
-static int check_files(const struct lab *lab, struct strbuf *err)
-{
-    int bad = 0;
-
-    for (size_t i = 0; i < lab->files.n; i++) {
-        char *p = xasprintf("%s/%s", lab->dir, lab->files.v[i]);
-        struct stat st;
-        if (lstat(p, &st) == 0) {
-            sb_addf(err, "%s: files: '%s' is also a file of the lab\n", lab->ini_path,
-                    lab->files.v[i]);
-            bad++;
-        }
-        free(p);
-    }
-    return bad;
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -250,14 +192,9 @@ static int select_tests(const struct lab *lab, const struct options *o, struct t
     return 0;
 }
 
-static char *default_submission(const char *kit, const struct lab *lab)
-{
-    return xasprintf("%s/skeletons/%s", kit, lab->name);
-}
-
 static void write_reports(struct report *rep, const struct options *o, int *rc)
 {
-    report_totals(rep);
+    score_totals(rep->res, rep->n, &rep->tot);
     report_terminal(rep, stdout, isatty(STDOUT_FILENO), o->verbose);
     if (o->json != NULL && report_json(rep, o->json) < 0) {
         fprintf(stderr, "grader: writing %s: %s\n", o->json, strerror(errno));
@@ -272,145 +209,42 @@ static void write_reports(struct report *rep, const struct options *o, int *rc)
     fflush(stdout);
 }
 
-/*
- * The expected transcripts of hidden tests are read by the grader alone:
- * owned by the build's uid, mode 0600, the tests' uids cannot read them.
- */
-static void protect_hidden_transcripts(const struct lab *lab, const struct stage *st)
+/* The host, probed once; untrusted boxes will not see the kit's secrets. */
+static void probe_host(const char *kit, const char *hidden, struct host *host)
 {
-    for (size_t i = 0; i < lab->ntests; i++) {
-        const struct test *t = &lab->tests[i];
-        if (t->from_hidden && t->expect != NULL && t->expect[0] != '/') {
-            char *p = xasprintf("%s/%s", st->labdir, t->expect);
-            chmod(p, 0600);
-            free(p);
-        }
-    }
+    struct strv secrets;
+
+    sv_init(&secrets);
+    lab_secret_paths(kit, hidden, &secrets);
+    host_init(host);
+    host_hide_paths(host, &secrets);
+    host_probe(host);
+    sv_free(&secrets);
 }
 
-/*
- * A submission is a directory or an archive (unpacked into a new temporary
- * directory, *unpacked); either way *sub becomes the directory that holds
- * the student files, looking inside one wrapping directory. 0, or -1.
- */
-static int open_submission(const struct lab *lab, char **sub, char **unpacked, struct strbuf *err)
+static void grade_options(const char *kit, const struct options *o, struct grade_opts *go)
 {
-    char *root;
-
-    if (unpack_is_archive(*sub)) {
-        const char *tmp = getenv("TMPDIR");
-        char *dir = xasprintf("%s/oslabs-unpack-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-        if (mkdtemp(dir) == NULL) {
-            sb_addf(err, "%s: %s", dir, strerror(errno));
-            free(dir);
-            return -1;
-        }
-        *unpacked = dir;
-        char *dest = xasprintf("%s/files", dir);
-        int rc = unpack_archive(*sub, dest, err);
-        free(*sub);
-        *sub = dest;
-        if (rc < 0)
-            return -1;
-    } else if (!is_dir(*sub)) {
-        return -1;
-    }
-    root = unpack_find_root(*sub, &lab->files);
-    free(*sub);
-    *sub = root;
-    return 0;
-}
-
-/* Stages, builds and runs; fills rep. Returns 0, or 1 on a setup error. */
-static int grade(const char *kit, const struct options *o, struct lab *lab, struct report *rep,
-                 struct stage *st, struct build_result *build, struct strbuf *problems)
-{
-    struct strbuf err;
-    char *sub = o->submission ? absolute_path(o->submission) : default_submission(kit, lab);
-    struct run_opts ro = {o->jobs,
-                          o->repeat,
-                          o->verbose,
-                          isatty(STDERR_FILENO) != 0,
-                          o->keep || o->workdir != NULL,
-                          o->fail_fast};
-    char *unpacked = NULL;
-    int rc = 0;
-
-    sb_init(&err);
-    if (sub == NULL || open_submission(lab, &sub, &unpacked, &err) < 0) {
-        fprintf(stderr, "grader: the submission %s: %s\n", o->submission ? o->submission : "",
-                err.len ? err.buf : "not a directory or an archive (.zip, .tar, .tar.gz, ...)");
-        if (unpacked != NULL)
-            remove_tree(unpacked);
-        free(unpacked);
-        free(sub);
-        sb_free(&err);
-        return EXIT_USAGE;
-    }
-    if (check_files(lab, &err) > 0 || stage_create(lab, kit, o->workdir, st, &err) < 0 ||
-        (o->hidden != NULL && stage_hidden(o->hidden, st, &err) < 0)) {
-        fprintf(stderr, "%sgrader: cannot stage the lab\n", err.buf);
-        rc = EXIT_USAGE;
-    } else if (stage_student(lab, sub, st, problems) > 0) {
-        rep->setup_problem = problems->buf;
-        results_not_run(rep->res, rep->n, "not run: the submission is missing files");
-    } else {
-        if (box_env()->root) {
-            stage_handover(st, box_env()->uid_base, box_env()->uid_base);
-            protect_hidden_transcripts(lab, st);
-        }
-        build_lab(lab, st, o->jobs, build);
-        rep->build = build;
-        if (build->ok)
-            run_tests(st, &ro, rep->res, rep->n);
-        else
-            results_not_run(rep->res, rep->n, "not run: the build failed");
-    }
-    if (unpacked != NULL)
-        remove_tree(unpacked);
-    free(unpacked);
-    free(sub);
-    sb_free(&err);
-    return rc;
-}
-
-/*
- * What student code must not read: the kit's solutions, mutants and
- * history, every lab's hidden tests and the hidden tree given with --hidden.
- */
-static void hide_secrets(const char *kit, const struct options *o)
-{
-    static const char *const dirs[] = {"solutions", "tests", ".git"};
-    struct strv paths;
-    glob_t g;
-
-    sv_init(&paths);
-    for (size_t i = 0; i < ARRAY_LEN(dirs); i++)
-        sv_pushf(&paths, "%s/%s", kit, dirs[i]);
-    char *pattern = xasprintf("%s/labs/*/hidden", kit);
-    if (glob(pattern, GLOB_NOSORT, NULL, &g) == 0) {
-        for (size_t i = 0; i < g.gl_pathc; i++)
-            sv_push(&paths, g.gl_pathv[i]);
-        globfree(&g);
-    }
-    free(pattern);
-    if (o->hidden != NULL) {
-        char *h = absolute_path(o->hidden);
-        if (h != NULL)
-            sv_push(&paths, h);
-        free(h);
-    }
-    box_hide_paths(&paths);
-    sv_free(&paths);
+    memset(go, 0, sizeof(*go));
+    go->kit = kit;
+    go->submission = o->submission;
+    go->hidden = o->hidden;
+    go->workdir = o->workdir;
+    go->jobs = o->jobs;
+    go->run = (struct run_opts){o->jobs,
+                                o->repeat,
+                                o->verbose,
+                                isatty(STDERR_FILENO) != 0,
+                                o->keep || o->workdir != NULL,
+                                o->fail_fast};
 }
 
 static int cmd_run(const char *kit, struct options *o)
 {
     struct lab lab;
     struct report rep;
-    struct stage st = {0};
-    struct build_result build = {0};
-    struct strbuf problems;
+    struct host host;
+    struct grade_opts go;
+    struct grading g;
     double t0 = now_seconds();
     int rc;
 
@@ -424,26 +258,27 @@ static int cmd_run(const char *kit, struct options *o)
         manifest_free(&lab);
         return EXIT_USAGE;
     }
-    hide_secrets(kit, o);
-    box_setup();
+    probe_host(kit, o->hidden, &host);
     rep.lab = &lab;
     rep.lab_arg = o->lab_arg;
     rep.submission = o->submission;
-    rep.layer = box_env()->layer;
+    rep.host = &host;
     rep.jobs = o->jobs;
     rep.repeat = o->repeat;
-    sb_init(&problems);
-    rc = grade(kit, o, &lab, &rep, &st, &build, &problems);
+    grade_options(kit, o, &go);
+    grading_init(&g, rep.res, rep.n);
+    rc = grade(&host, &go, &lab, &g);
+    rep.build = g.built ? &g.build : NULL;
+    rep.setup_problem = g.setup_problem;
     rep.total_time = now_seconds() - t0;
     if (rc == 0)
         write_reports(&rep, o, &rc);
-    if (st.root != NULL && (o->keep || o->workdir))
-        fprintf(stderr, "grader: the work directory is %s\n", st.root);
-    stage_destroy(&st, o->keep);
-    build_result_free(&build);
-    sb_free(&problems);
+    if (g.st.root != NULL && (o->keep || o->workdir))
+        fprintf(stderr, "grader: the work directory is %s\n", g.st.root);
+    grading_free(&g, o->keep);
     results_free(rep.res, rep.n);
     free(rep.res);
+    host_free(&host);
     manifest_free(&lab);
     return rc;
 }
@@ -528,7 +363,7 @@ static int cmd_check(const char *kit, struct options *o)
     if (load_lab(kit, o, &lab) < 0)
         return EXIT_USAGE;
     sb_init(&err);
-    bad = check_files(&lab, &err);
+    bad = lab_check_files(&lab, &err);
     for (size_t i = 0; i < lab.ntests; i++) {
         const struct test *t = &lab.tests[i];
         if (t->expect)
@@ -624,7 +459,7 @@ static int cmd_debug(const char *kit, struct options *o)
     sb_init(&err);
     sb_init(&problems);
     workdir = o->workdir ? xstrdup(o->workdir) : xasprintf("%s/build/debug", kit);
-    sub = o->submission ? xstrdup(o->submission) : default_submission(kit, &lab);
+    sub = o->submission ? xstrdup(o->submission) : lab_skeleton(kit, &lab);
     if (stage_create(&lab, kit, workdir, &st, &err) < 0 ||
         stage_student(&lab, sub, &st, &problems) > 0) {
         fprintf(stderr, "%s%sgrader: cannot stage %s\n", err.buf, problems.buf, sub);
@@ -636,7 +471,7 @@ static int cmd_debug(const char *kit, struct options *o)
         goto out;
     }
     scratch = stage_scratch(&st, t->name, 0, false, 0, 0);
-    run_ctx_init(&ctx, t, st.labdir, scratch, 0, getuid());
+    run_ctx_init(&ctx, NULL, t, st.labdir, scratch, 0, getuid());
     kind_debug_command(&ctx);
     if (strcmp(o->tool, "none") != 0)
         prefix_tool(&ctx.argv, o->tool, scratch);
@@ -666,10 +501,14 @@ out:
 
 static int cmd_probe(const char *kit, struct options *o)
 {
+    struct host host;
+
     (void)kit;
     (void)o;
-    box_setup();
-    probe_print_all();
+    host_init(&host);
+    host_probe(&host);
+    probe_print_all(&host);
+    host_free(&host);
     return 0;
 }
 
@@ -731,7 +570,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "merge") == 0)
         return merge_command(argc - 1, argv + 1);
     if (strcmp(cmd, "batch") == 0) {
-        kit = find_kit();
+        kit = lab_find_kit();
         rc = batch_command(kit, argc - 1, argv + 1);
         free(kit);
         return rc;
@@ -739,7 +578,7 @@ int main(int argc, char **argv)
     optind = 2;
     if ((rc = parse_options(argc, argv, &o)) != 0)
         return rc;
-    kit = find_kit();
+    kit = lab_find_kit();
     if (kit == NULL) {
         fprintf(stderr, "grader: cannot find the kit (set OSLABS_ROOT)\n");
         return EXIT_USAGE;

@@ -3,17 +3,22 @@
  *
  * A run of a test has one or two phases, each a box: the program (or nm),
  * then for some kinds a second step (the strace checker, the trace diff).
+ * The scheduler asks kind_spec() for a phase's box, runs it, and hands the
+ * result to kind_judge(), which says whether another phase follows; the
+ * verdict of the run is then in the context (outcome, reason, details).
+ * Each kind is one file of this folder behind one table (kinds.c).
  */
 #ifndef OSLABS_KINDS_H
 #define OSLABS_KINDS_H
 
 #include <stdbool.h>
 #include <sys/types.h>
-#include "sandbox/box.h"
 #include "pipeline/manifest.h"
-#include "pipeline/run.h"
+#include "pipeline/score.h"
+#include "sandbox/box.h"
 
 struct run_ctx {
+    const struct host *host;
     const struct test *test;
     const char *labdir;
     const char *scratch;
@@ -40,8 +45,12 @@ bool kind_judge(struct run_ctx *ctx, struct box_result *res);
  * environment, for running it by hand under a debugger. */
 void kind_debug_command(struct run_ctx *ctx);
 
-void run_ctx_init(struct run_ctx *ctx, const struct test *t, const char *labdir,
-                  const char *scratch, int run, uid_t uid);
+void run_ctx_init(struct run_ctx *ctx, const struct host *host, const struct test *t,
+                  const char *labdir, const char *scratch, int run, uid_t uid);
 void run_ctx_free(struct run_ctx *ctx);
+
+/* The manifest's word for a kind ("trace"), and back (-1: no such kind). */
+const char *kind_name(enum kind k);
+int kind_lookup(const char *name);
 
 #endif

@@ -14,16 +14,6 @@
 
 #define ERROR_LINES 25
 
-void build_env(struct strv *env, const char *home)
-{
-    sv_push(env, "PATH=/usr/local/bin:/usr/bin:/bin");
-    sv_push(env, "LC_ALL=C");
-    sv_push(env, "LANG=C");
-    sv_push(env, "TERM=dumb");
-    sv_pushf(env, "HOME=%s", home);
-    sv_pushf(env, "TMPDIR=%s", home);
-}
-
 static bool is_error_line(const char *line, size_t len)
 {
     static const char *const marks[] = {"error:",          "Error ", "undefined reference",
@@ -68,7 +58,7 @@ static char *first_errors(const char *log)
     return sb_detach(&s);
 }
 
-static void run_make(const char *dir, const char *target, int jobs, double timeout,
+static void run_make(const struct host *host, const char *dir, const char *target, int jobs, double timeout,
                      const char *home, const char *workroot, struct box_result *r)
 {
     struct strv argv, env;
@@ -83,7 +73,7 @@ static void run_make(const char *dir, const char *target, int jobs, double timeo
     sv_push(&argv, dir);
     if (target != NULL)
         sv_push(&argv, target);
-    build_env(&env, home);
+    box_default_env(&env, home);
     memset(&spec, 0, sizeof(spec));
     spec.argv = argv.v;
     spec.envp = env.v;
@@ -91,7 +81,8 @@ static void run_make(const char *dir, const char *target, int jobs, double timeo
     spec.merge_stderr = true;
     spec.timeout = timeout;
     spec.untrusted = true;
-    spec.uid = spec.gid = box_env()->uid_base;
+    spec.host = host;
+    spec.uid = spec.gid = host->uid_base;
     spec.keep_path = workroot;
     spec.lim.cpu_s = timeout;
     spec.lim.as_mb = 4096;
@@ -103,20 +94,20 @@ static void run_make(const char *dir, const char *target, int jobs, double timeo
     sv_free(&env);
 }
 
-void build_lab(const struct lab *lab, struct stage *st, int jobs, struct build_result *res)
+void build_lab(const struct host *host, const struct lab *lab, struct stage *st, int jobs, struct build_result *res)
 {
     struct box_result r;
     char *hidden_mk = xasprintf("%s/hidden/Makefile", st->labdir);
     char *home =
-        stage_scratch(st, ".build", 0, box_env()->root, box_env()->uid_base, box_env()->uid_base);
+        stage_scratch(st, ".build", 0, host->root, host->uid_base, host->uid_base);
     double t0 = now_seconds();
 
     memset(res, 0, sizeof(*res));
-    run_make(st->labdir, lab->build_target, jobs, lab->build_timeout, home, st->root, &r);
+    run_make(host, st->labdir, lab->build_target, jobs, lab->build_timeout, home, st->root, &r);
     if (r.end == BOX_EXITED && r.code == 0 && is_regular(hidden_mk)) {
         char *dir = xasprintf("%s/hidden", st->labdir);
         struct box_result h;
-        run_make(dir, NULL, jobs, lab->build_timeout, home, st->root, &h);
+        run_make(host, dir, NULL, jobs, lab->build_timeout, home, st->root, &h);
         free(dir);
         box_result_free(&r);
         r = h;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include "pipeline/manifest.h"
 #include "pipeline/stage.h"
+#include "sandbox/host.h"
 
 struct build_result {
     bool ok;
@@ -16,10 +17,9 @@ struct build_result {
     char *log;     /* the whole captured log */
 };
 
-void build_lab(const struct lab *lab, struct stage *st, int jobs, struct build_result *res);
+/* Runs make (and hidden/'s Makefile, if any) in a box as the build's uid. */
+void build_lab(const struct host *host, const struct lab *lab, struct stage *st, int jobs,
+               struct build_result *res);
 void build_result_free(struct build_result *res);
-
-/* The environment of every untrusted box: a fixed PATH, C locale, HOME and TMPDIR. */
-void build_env(struct strv *env, const char *home);
 
 #endif

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "pipeline/manifest.h"
+#include "kinds/kinds.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -100,11 +101,7 @@ static const struct {
 };
 #define NKEYS ARRAY_LEN(test_keys)
 
-static const char *const kind_names[] = {"cmocka",   "exec",   "trace",
-                                         "valgrind", "strace", "symbols"};
 static const char *const vis_names[] = {"visible", "hidden", "after_due_date", "after_published"};
-static const char *const feature_names[FEAT_COUNT] = {"sched_fifo", "ptrace", "valgrind", "strace",
-                                                      "gdb",        "dash",   "sqlite3",  "userns"};
 
 /* Per-test parse state kept beside struct test. */
 struct test_state {
@@ -130,22 +127,9 @@ struct parse {
     struct test_state *states;
 };
 
-const char *kind_name(enum kind k)
-{
-    return kind_names[k];
-}
-
 const char *visibility_name(enum visibility v)
 {
     return vis_names[v];
-}
-
-const char *feature_name(unsigned bit)
-{
-    for (int i = 0; i < FEAT_COUNT; i++)
-        if (bit == 1u << i)
-            return feature_names[i];
-    return "?";
 }
 
 static void problem(struct parse *ps, int line, const char *fmt, ...)
@@ -274,7 +258,7 @@ static char *reader(char *str, int num, void *stream)
 static int feature_bit(const char *word)
 {
     for (int i = 0; i < FEAT_COUNT; i++)
-        if (strcmp(word, feature_names[i]) == 0)
+        if (strcmp(word, feature_name(1u << i)) == 0)
             return 1 << i;
     return 0;
 }
@@ -362,7 +346,7 @@ static void set_requires(struct parse *ps, struct test *t, const char *value)
 
 static void set_kind(struct parse *ps, struct test *t, struct test_state *st, const char *value)
 {
-    int k = pick(value, kind_names, ARRAY_LEN(kind_names));
+    int k = kind_lookup(value);
 
     if (k < 0) {
         problem(ps, ps->lineno,

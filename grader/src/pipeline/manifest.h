@@ -6,26 +6,11 @@
 
 #include <stdbool.h>
 #include "lib/util.h"
+#include "sandbox/features.h"
 
 enum kind { KIND_CMOCKA, KIND_EXEC, KIND_TRACE, KIND_VALGRIND, KIND_STRACE, KIND_SYMBOLS };
 
 enum visibility { VIS_VISIBLE, VIS_HIDDEN, VIS_AFTER_DUE, VIS_AFTER_PUBLISHED };
-
-/* Machine features a test may require (bit flags). */
-enum feature {
-    FEAT_SCHED_FIFO = 1 << 0,
-    FEAT_PTRACE = 1 << 1,
-    FEAT_VALGRIND = 1 << 2,
-    FEAT_STRACE = 1 << 3,
-    FEAT_GDB = 1 << 4,
-    FEAT_DASH = 1 << 5,
-    FEAT_SQLITE3 = 1 << 6,
-    FEAT_USERNS = 1 << 7,
-};
-#define FEAT_COUNT 8
-
-/* Capabilities a test may keep. */
-enum cap_flag { CAPF_SYS_NICE = 1 << 0, CAPF_IPC_LOCK = 1 << 1 };
 
 enum norm_flag { NORM_PIDS = 1 << 0, NORM_WHITESPACE = 1 << 1, NORM_SORT = 1 << 2 };
 
@@ -103,8 +88,6 @@ void manifest_free(struct lab *lab);
 
 const struct test *manifest_find(const struct lab *lab, const char *name);
 
-const char *kind_name(enum kind k);
 const char *visibility_name(enum visibility v);
-const char *feature_name(unsigned feature_bit);
 
 #endif

@@ -32,6 +32,7 @@ struct job {
 };
 
 struct sched {
+    const struct host *host;
     struct stage *st;
     const struct run_opts *opts;
     struct job *queue; /* every job, in manifest order */
@@ -43,33 +44,14 @@ struct sched {
     size_t done;
 };
 
-void results_not_run(struct test_result *res, size_t n, const char *reason)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (!res[i].selected)
-            continue;
-        res[i].outcome = OUT_NOTRUN;
-        res[i].reason = xstrdup(reason);
-        res[i].score = 0;
-    }
-}
-
-void results_free(struct test_result *res, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(res[i].reason);
-        free(res[i].details);
-    }
-}
-
 /* Skips every run of tests whose requirements this machine lacks. */
-static void skip_unavailable(struct test_result *res, size_t n)
+static void skip_unavailable(const struct host *host, struct test_result *res, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const char *why;
         if (!res[i].selected || res[i].test->requires == 0)
             continue;
-        why = probe_missing(res[i].test->requires);
+        why = probe_missing(host, res[i].test->requires);
         if (why != NULL) {
             res[i].outcome = OUT_SKIP;
             res[i].reason = xasprintf("skipped: %s", why);
@@ -116,13 +98,12 @@ static void start_phase(struct job *j)
 static void start_job(struct sched *s, struct job *j)
 {
     const struct test *t = j->res->test;
-    bool root = box_env()->root;
     uid_t uid;
 
     j->slot = take_slot(s);
-    uid = box_env()->uid_base + 1 + (uid_t)j->slot;
-    j->scratch = stage_scratch(s->st, t->name, j->run, root, uid, uid);
-    run_ctx_init(&j->ctx, t, s->st->labdir, j->scratch, j->run, uid);
+    uid = s->host->uid_base + 1 + (uid_t)j->slot;
+    j->scratch = stage_scratch(s->st, t->name, j->run, s->host->root, uid, uid);
+    run_ctx_init(&j->ctx, s->host, t, s->st->labdir, j->scratch, j->run, uid);
     /* blocks only when nothing of ours runs (see can_start) */
     hostlock_take(t->serial ? HOSTLOCK_EXCLUSIVE : HOSTLOCK_SHARED);
     start_phase(j);
@@ -131,38 +112,9 @@ static void start_job(struct sched *s, struct job *j)
         s->serial_running = true;
 }
 
-/* Adds one finished run to its test's result. */
-static void record_run(struct test_result *r, struct run_ctx *ctx, double wall)
-{
-    r->runs++;
-    r->total_time += wall;
-    if (wall > r->time)
-        r->time = wall;
-    if (ctx->outcome == OUT_PASS) {
-        r->passed++;
-        if (r->details == NULL && ctx->details.len > 0)
-            r->details = xstrdup(ctx->details.buf);
-        return;
-    }
-    if (ctx->outcome == OUT_SKIP && r->outcome != OUT_FAIL) {
-        r->outcome = OUT_SKIP;
-        free(r->reason);
-        r->reason = xstrdup(ctx->reason);
-        return;
-    }
-    if (r->outcome == OUT_FAIL)
-        return; /* keep the first failure's evidence */
-    r->outcome = OUT_FAIL;
-    free(r->reason);
-    free(r->details);
-    r->reason = xstrdup(ctx->reason ? ctx->reason : "failed");
-    r->details = sb_detach(&ctx->details);
-    sb_init(&ctx->details);
-}
-
 static void finish_job(struct sched *s, struct job *j, int index)
 {
-    record_run(j->res, &j->ctx, j->ctx.program.wall);
+    score_add_run(j->res, j->ctx.outcome, j->ctx.reason, &j->ctx.details, j->ctx.program.wall);
     if (j->res->test->serial)
         s->serial_running = false;
     s->slot_busy[j->slot] = false;
@@ -245,17 +197,19 @@ static void wait_for_boxes(struct sched *s)
         }
 }
 
-void run_tests(struct stage *st, const struct run_opts *opts, struct test_result *res, size_t n)
+void run_tests(const struct host *host, struct stage *st, const struct run_opts *opts,
+               struct test_result *res, size_t n)
 {
     struct sched s;
 
     memset(&s, 0, sizeof(s));
+    s.host = host;
     s.st = st;
     s.opts = opts;
     for (size_t i = 0; i < n; i++)
         if (res[i].selected)
             res[i].outcome = OUT_PASS;
-    skip_unavailable(res, n);
+    skip_unavailable(host, res, n);
     make_queue(&s, res, n);
     s.running = xcalloc(MAX_SLOTS, sizeof(*s.running));
     while (s.next < s.njobs || s.nrunning > 0) {
@@ -268,17 +222,7 @@ void run_tests(struct stage *st, const struct run_opts *opts, struct test_result
             start_job(&s, &s.queue[s.next++]);
         wait_for_boxes(&s);
     }
-    for (size_t i = 0; i < n; i++) {
-        struct test_result *r = &res[i];
-        if (!r->selected)
-            continue;
-        r->score = r->outcome == OUT_PASS ? r->test->points : 0;
-        if (r->outcome == OUT_FAIL && r->runs > 1) {
-            char *why = xasprintf("passed %d/%d; first failure: %s", r->passed, r->runs, r->reason);
-            free(r->reason);
-            r->reason = why;
-        }
-    }
+    score_tests(res, n);
     free(s.running);
     free(s.queue);
 }

@@ -139,3 +139,15 @@ void stage_destroy(struct stage *st, bool keep)
     free(st->scratch);
     memset(st, 0, sizeof(*st));
 }
+
+void stage_protect_hidden(const struct lab *lab, const struct stage *st)
+{
+    for (size_t i = 0; i < lab->ntests; i++) {
+        const struct test *t = &lab->tests[i];
+        if (t->from_hidden && t->expect != NULL && t->expect[0] != '/') {
+            char *p = xasprintf("%s/%s", st->labdir, t->expect);
+            chmod(p, 0600);
+            free(p);
+        }
+    }
+}

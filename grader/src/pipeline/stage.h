@@ -45,6 +45,13 @@ void stage_handover(struct stage *st, uid_t uid, gid_t gid);
 char *stage_scratch(struct stage *st, const char *test, int run, bool chown_it, uid_t uid,
                     gid_t gid);
 
+/*
+ * The expected transcripts of hidden tests are read by the grader alone:
+ * once the lab is the build's (stage_handover), they are made mode 0600,
+ * so that the tests' uids cannot read them.
+ */
+void stage_protect_hidden(const struct lab *lab, const struct stage *st);
+
 void stage_destroy(struct stage *st, bool keep);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * unpack.c - safe extraction of archived submissions with libarchive.
+ * submission.c - opening a submission: a directory, or an archive
+ * unpacked safely with libarchive, and where in it the student files are.
  * Files are written by us (never by archive_write_disk): each entry's path
  * is checked, parents are made as plain directories, files are created
  * with O_EXCL | O_NOFOLLOW, and every byte is counted.
@@ -248,4 +249,32 @@ char *unpack_find_root(const char *dir, const struct strv *files)
         root = sub;
     }
     return root;
+}
+
+int submission_open(const struct lab *lab, char **sub, char **unpacked, struct strbuf *err)
+{
+    char *root;
+
+    if (unpack_is_archive(*sub)) {
+        const char *tmp = getenv("TMPDIR");
+        char *dir = xasprintf("%s/oslabs-unpack-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (mkdtemp(dir) == NULL) {
+            sb_addf(err, "%s: %s", dir, strerror(errno));
+            free(dir);
+            return -1;
+        }
+        *unpacked = dir;
+        char *dest = xasprintf("%s/files", dir);
+        int rc = unpack_archive(*sub, dest, err);
+        free(*sub);
+        *sub = dest;
+        if (rc < 0)
+            return -1;
+    } else if (!is_dir(*sub)) {
+        return -1;
+    }
+    root = unpack_find_root(*sub, &lab->files);
+    free(*sub);
+    *sub = root;
+    return 0;
 }

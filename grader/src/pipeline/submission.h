@@ -1,5 +1,5 @@
 /*
- * unpack.h - a submission handed in as an archive (zip, tar, tar.gz, ...),
+ * submission.h - opening a submission. One handed in as an archive (zip, tar, tar.gz, ...),
  * unpacked with libarchive into a fresh directory, safely: no absolute
  * paths, no "..", no links or devices, and caps on files and bytes (a zip
  * bomb stops at the cap, whatever its headers claim).
@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include "lib/util.h"
+#include "pipeline/manifest.h"
 
 #define UNPACK_MAX_FILES 2000
 #define UNPACK_MAX_BYTES (64L << 20)
@@ -31,5 +32,14 @@ int unpack_archive(const char *archive, const char *dest, struct strbuf *err);
  * top. Entries named __MACOSX or starting with "." are ignored. A new string.
  */
 char *unpack_find_root(const char *dir, const struct strv *files);
+
+/*
+ * A submission is a directory or an archive (unpacked into a new temporary
+ * directory, *unpacked, for the caller to remove); either way *sub (a new
+ * string, replaced) becomes the directory that holds the student files,
+ * looking inside one wrapping directory. 0, or -1 (the reason in err, or
+ * none when *sub is neither a directory nor an archive).
+ */
+int submission_open(const struct lab *lab, char **sub, char **unpacked, struct strbuf *err);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * report_json.c - Gradescope's results.json and Autolab's scores line,
+ * json.c - Gradescope's results.json and Autolab's scores line,
  * built with cJSON.
  */
 #define _GNU_SOURCE
@@ -7,10 +7,8 @@
 #include "lib/fsutil.h"
 
 #include <cjson/cJSON.h>
-#include <sched.h>
-
-#include "sandbox/box.h"
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,9 +101,8 @@ static char *overall_output(const struct report *r)
 }
 
 /* The defences that were active, one key each, for instructors' audits. */
-static cJSON *layers_json(void)
+static cJSON *layers_json(const struct host *b)
 {
-    const struct box_env *b = box_env();
     cJSON *l = cJSON_CreateObject();
 
     if (l == NULL)
@@ -131,10 +128,10 @@ static cJSON *extra_json(const struct report *r)
     if (e == NULL)
         die("cJSON: out of memory");
     add_string(e, "lab", r->lab->name);
-    add_string(e, "sandbox", r->layer);
-    cJSON_AddItemToObject(e, "layers", layers_json());
-    add_number(e, "max_score", r->max);
-    add_number(e, "skipped_points", r->skipped_points);
+    add_string(e, "sandbox", r->host->layer);
+    cJSON_AddItemToObject(e, "layers", layers_json(r->host));
+    add_number(e, "max_score", r->tot.max);
+    add_number(e, "skipped_points", r->tot.skipped_points);
     add_number(e, "jobs", r->jobs);
     add_number(e, "repeat", r->repeat);
     add_number(e, "build_time", r->build != NULL ? r->build->time : 0);
@@ -157,7 +154,7 @@ int report_json(const struct report *r, const char *path)
 
     if (root == NULL || tests == NULL)
         die("cJSON: out of memory");
-    add_number(root, "score", r->earned);
+    add_number(root, "score", r->tot.earned);
     add_number(root, "execution_time", r->total_time);
     add_string(root, "output", output);
     add_string(root, "output_format", "text");

@@ -1,5 +1,5 @@
 /*
- * report_junit.c - JUnit XML, the format CI systems and LMS plugins read.
+ * junit.c - JUnit XML, the format CI systems and LMS plugins read.
  * Text is sanitised to valid UTF-8 without control characters first, so
  * that whatever a submission printed, the file stays well-formed XML.
  */
@@ -73,7 +73,7 @@ int report_junit(const struct report *r, const char *path)
     struct strbuf s;
     char stamp[32];
     time_t now = time(NULL);
-    int tests = r->passed + r->failed + r->skipped + r->notrun, rc;
+    int tests = r->tot.passed + r->tot.failed + r->tot.skipped + r->tot.notrun, rc;
 
     strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", gmtime(&now));
     sb_init(&s);
@@ -81,17 +81,17 @@ int report_junit(const struct report *r, const char *path)
     sb_addf(&s,
             "<testsuites name=\"oslabs\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
             "skipped=\"%d\" time=\"%.3f\">\n",
-            tests, r->failed, r->notrun, r->skipped, r->total_time);
+            tests, r->tot.failed, r->tot.notrun, r->tot.skipped, r->total_time);
     sb_addf(&s,
             "  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
             "skipped=\"%d\" time=\"%.3f\" timestamp=\"%s\">\n",
-            r->lab->name, tests, r->failed, r->notrun, r->skipped, r->total_time, stamp);
+            r->lab->name, tests, r->tot.failed, r->tot.notrun, r->tot.skipped, r->total_time, stamp);
     sb_addf(&s,
             "    <properties><property name=\"score\" value=\"%g\"/>"
             "<property name=\"max_score\" value=\"%g\"/>"
             "<property name=\"sandbox\" value=\"",
-            r->earned, r->max);
-    add_escaped(&s, r->layer);
+            r->tot.earned, r->tot.max);
+    add_escaped(&s, r->host->layer);
     sb_adds(&s, "\"/></properties>\n");
     for (size_t i = 0; i < r->n; i++)
         if (r->res[i].selected)

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include "pipeline/build.h"
 #include "pipeline/manifest.h"
-#include "pipeline/run.h"
+#include "pipeline/score.h"
+#include "sandbox/host.h"
+#include "kinds/kinds.h"
 
 struct report {
     const struct lab *lab;
@@ -19,15 +21,11 @@ struct report {
     size_t n;
     const struct build_result *build; /* NULL when the build did not run */
     const char *setup_problem;        /* e.g. missing student files; NULL if none */
-    const char *layer;
+    const struct host *host; /* the sandbox's layers */
     int jobs, repeat;
     double total_time;
-    /* totals, from report_totals() */
-    double earned, max, skipped_points;
-    int passed, failed, skipped, notrun;
+    struct score_totals tot; /* from score_totals() */
 };
-
-void report_totals(struct report *r);
 
 /* The one-line summary ("Score: 37/50 (74.0%) ..."). A new string. */
 char *report_summary_line(const struct report *r);
@@ -42,7 +40,5 @@ int report_json(const struct report *r, const char *path);
 int report_junit(const struct report *r, const char *path);
 /* Autolab's last stdout line: {"scores": {...}}. */
 void report_autolab(const struct report *r, FILE *out);
-
-const char *outcome_word(enum outcome o);
 
 #endif

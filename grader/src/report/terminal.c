@@ -1,5 +1,6 @@
 /*
- * report.c - totals, the terminal report and the reproduce commands.
+ * terminal.c - the terminal report, its summary line and the commands
+ * that rerun a test.
  */
 #define _GNU_SOURCE
 #include "report/report.h"
@@ -14,54 +15,19 @@
 #define DIM    "\033[2m"
 #define RESET  "\033[0m"
 
-const char *outcome_word(enum outcome o)
-{
-    static const char *const words[] = {"pass", "FAIL", "skip", "not run"};
-    return words[o];
-}
-
-void report_totals(struct report *r)
-{
-    r->earned = r->max = r->skipped_points = 0;
-    r->passed = r->failed = r->skipped = r->notrun = 0;
-    for (size_t i = 0; i < r->n; i++) {
-        const struct test_result *t = &r->res[i];
-        if (!t->selected)
-            continue;
-        switch (t->outcome) {
-        case OUT_PASS:
-            r->passed++;
-            break;
-        case OUT_FAIL:
-            r->failed++;
-            break;
-        case OUT_SKIP:
-            r->skipped++;
-            r->skipped_points += t->test->points;
-            break;
-        case OUT_NOTRUN:
-            r->notrun++;
-            break;
-        }
-        r->earned += t->score;
-        if (t->outcome != OUT_SKIP)
-            r->max += t->test->points;
-    }
-}
-
 char *report_summary_line(const struct report *r)
 {
     struct strbuf s;
-    double pct = r->max > 0 ? 100.0 * r->earned / r->max : 0;
+    double pct = r->tot.max > 0 ? 100.0 * r->tot.earned / r->tot.max : 0;
 
     sb_init(&s);
-    sb_addf(&s, "Score: %g/%g (%.1f%%): %d passed, %d failed", r->earned, r->max, pct, r->passed,
-            r->failed);
-    if (r->notrun > 0)
-        sb_addf(&s, ", %d not run", r->notrun);
-    if (r->skipped > 0)
-        sb_addf(&s, ", %d skipped (%g points not gradable on this machine)", r->skipped,
-                r->skipped_points);
+    sb_addf(&s, "Score: %g/%g (%.1f%%): %d passed, %d failed", r->tot.earned, r->tot.max, pct, r->tot.passed,
+            r->tot.failed);
+    if (r->tot.notrun > 0)
+        sb_addf(&s, ", %d not run", r->tot.notrun);
+    if (r->tot.skipped > 0)
+        sb_addf(&s, ", %d skipped (%g points not gradable on this machine)", r->tot.skipped,
+                r->tot.skipped_points);
     return sb_detach(&s);
 }
 
@@ -103,7 +69,7 @@ static void print_header(const struct report *r, FILE *out, bool colour)
     fprintf(out, "%s%s%s: %s\n", colour ? BOLD : "", r->lab->name, colour ? RESET : "",
             r->lab->title);
     fprintf(out, "submission  %s\n", r->submission ? r->submission : "(default)");
-    fprintf(out, "sandbox     %s; %d parallel job%s", r->layer, r->jobs, r->jobs == 1 ? "" : "s");
+    fprintf(out, "sandbox     %s; %d parallel job%s", r->host->layer, r->jobs, r->jobs == 1 ? "" : "s");
     if (r->repeat > 1)
         fprintf(out, "; every test run %d times", r->repeat);
     fputc('\n', out);

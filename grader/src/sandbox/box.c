@@ -7,6 +7,7 @@
 #include "sandbox/box.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/keeper.h"
+#include "sandbox/backtrace.h"
 #include "lib/fsutil.h"
 #include "lib/util.h"
 
@@ -26,7 +27,6 @@
 
 #define KILL_GRACE  5.0 /* seconds for the keeper to clean up after "kill" */
 #define DRAIN_GRACE 2.0 /* seconds to read the last output after the end */
-#define GDB_TIMEOUT 20.0
 #define VERDICT_CAP 4096
 
 enum box_state { ST_RUNNING, ST_BACKTRACE, ST_KILLING, ST_DRAINING, ST_DONE };
@@ -55,13 +55,6 @@ struct box {
     struct box_cgroup cg;
     long cg_mem_mb;
 };
-
-static struct box_env env_state;
-
-const struct box_env *box_env(void)
-{
-    return &env_state;
-}
 
 static void close_fd(int *fd)
 {
@@ -157,7 +150,7 @@ struct box *box_start(const struct box_spec *spec)
 {
     struct box *b = box_new(spec);
     struct keeper_fds k = {-1, -1, -1, -1, -1, {-1, -1}};
-    int flags = spec->untrusted ? env_state.ns_flags : 0;
+    int flags = spec->untrusted ? spec->host->ns_flags : 0;
     uid_t uid = getuid();
     gid_t gid = getgid();
     pid_t pid;
@@ -277,40 +270,6 @@ static void read_status(struct box *b, double now)
     }
 }
 
-/* The host pid of the program, found among the keeper's children by NSpid. */
-static pid_t program_host_pid(const struct box *b)
-{
-    char path[96];
-    char *text;
-    pid_t found = -1;
-
-    snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)b->keeper, (int)b->keeper);
-    text = read_file_max(path, 65536, NULL);
-    if (text == NULL)
-        return -1;
-    for (char *p = text; *p != '\0' && found < 0;) {
-        char *end;
-        long pid = strtol(p, &end, 10);
-        if (end == p)
-            break;
-        p = end;
-        snprintf(path, sizeof(path), "/proc/%ld/status", pid);
-        char *status = read_file_max(path, 65536, NULL);
-        char *line = status ? strstr(status, "\nNSpid:") : NULL;
-        if (line != NULL) {
-            char *eol = strchr(line + 1, '\n');
-            if (eol)
-                *eol = '\0';
-            char *last = strrchr(line, '\t');
-            if (last != NULL && atol(last + 1) == b->program_pid)
-                found = (pid_t)pid;
-        }
-        free(status);
-    }
-    free(text);
-    return found;
-}
-
 static void begin_kill(struct box *b, double now)
 {
     close_fd(&b->ctrl_w);
@@ -320,74 +279,21 @@ static void begin_kill(struct box *b, double now)
 
 static void start_backtrace(struct box *b, double now)
 {
-    pid_t pid = program_host_pid(b);
-    char pidbuf[32];
-    char *argv[] = {"gdb",
-                    "-nx",
-                    "-batch",
-                    "-p",
-                    pidbuf,
-                    "-iex",
-                    "set debuginfod enabled off",
-                    "-ex",
-                    "set pagination off",
-                    "-ex",
-                    "thread apply all bt",
-                    NULL};
-    char *envp[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/", "LC_ALL=C", NULL};
-    struct box_spec g;
+    pid_t pid = backtrace_target(b->keeper, b->program_pid);
 
     if (pid <= 0) {
         b->backtrace = xstrdup("(no backtrace: the test's process could not be found)\n");
         begin_kill(b, now);
         return;
     }
-    snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);
-    memset(&g, 0, sizeof(g));
-    g.argv = argv;
-    g.envp = envp;
-    g.cwd = "/";
-    g.timeout = GDB_TIMEOUT;
-    g.merge_stderr = true;
-    b->gdb = box_start(&g);
+    b->gdb = backtrace_start(b->spec.host, pid);
     b->state = ST_BACKTRACE;
-}
-
-/* Keeps the lines of gdb's output that a reader needs: threads and frames. */
-static char *filter_backtrace(const char *raw)
-{
-    struct strbuf s;
-    const char *p = raw;
-
-    sb_init(&s);
-    while (*p != '\0') {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        if (strncmp(p, "Thread ", 7) == 0 || p[0] == '#' || strncmp(p, "ptrace", 6) == 0 ||
-            strstr(p, "Could not attach") != NULL) {
-            if (p[0] != '#' && s.len > 0)
-                sb_adds(&s, "\n");
-            sb_add(&s, p, len);
-            sb_adds(&s, "\n");
-        }
-        p += len + (eol ? 1 : 0);
-    }
-    if (s.len == 0)
-        sb_addf(&s, "(gdb gave no backtrace)\n%s", raw);
-    return sb_detach(&s);
 }
 
 static void finish_backtrace(struct box *b, double now)
 {
-    struct box_result r;
-
-    box_collect(b->gdb, &r);
+    b->backtrace = backtrace_collect(b->gdb);
     b->gdb = NULL;
-    if (r.end == BOX_FAILED)
-        b->backtrace = xasprintf("(no backtrace: %s)\n", r.error);
-    else
-        b->backtrace = filter_backtrace(r.out);
-    box_result_free(&r);
     begin_kill(b, now);
 }
 
@@ -609,156 +515,12 @@ char *box_describe_end(const struct box_result *res, double timeout)
     return xstrdup("?");
 }
 
-static int probe_ok(void *arg)
+void box_default_env(struct strv *env, const char *home)
 {
-    (void)arg;
-    return access("/proc/self/status", R_OK) == 0 && getpid() > 1 ? 0 : 1;
-}
-
-/* Can an untrusted box with these namespaces run a function? */
-static bool try_namespaces(int flags)
-{
-    struct box_spec spec;
-    struct box_result res;
-    char *envp[] = {NULL};
-    bool ok;
-
-    memset(&spec, 0, sizeof(spec));
-    spec.fn = probe_ok;
-    spec.envp = envp;
-    spec.timeout = 10;
-    spec.untrusted = true;
-    spec.uid = spec.gid = env_state.uid_base;
-    env_state.ns_flags = flags;
-    box_run(&spec, &res);
-    ok = res.end == BOX_EXITED && res.code == 0;
-    box_result_free(&res);
-    return ok;
-}
-
-void box_hide_paths(const struct strv *paths)
-{
-    sv_free(&env_state.hidden);
-    sv_init(&env_state.hidden);
-    for (size_t i = 0; i < paths->n; i++)
-        if (is_dir(paths->v[i]))
-            sv_push(&env_state.hidden, paths->v[i]);
-}
-
-/* "pid+net+mount+ipc namespaces", from the flags in use. */
-static void describe_layer(void)
-{
-    static const struct {
-        int flag;
-        const char *name;
-    } names[] = {{CLONE_NEWUSER, "user"},
-                 {CLONE_NEWPID, "pid"},
-                 {CLONE_NEWNET, "net"},
-                 {CLONE_NEWNS, "mount"},
-                 {CLONE_NEWIPC, "ipc"}};
-    struct strbuf s;
-
-    sb_init(&s);
-    for (size_t i = 0; i < ARRAY_LEN(names); i++)
-        if (env_state.ns_flags & names[i].flag)
-            sb_addf(&s, "%s%s", s.len ? "+" : "", names[i].name);
-    if (s.len > 0)
-        sb_adds(&s, " namespaces");
-    else
-        sb_adds(&s, "no namespaces (session, rlimits, subreaper kill)");
-    if (env_state.root)
-        sb_addf(&s, ", per-slot uids from %u", (unsigned)env_state.uid_base);
-    if (cg_available())
-        sb_addf(&s, ", %s", cg_describe());
-    snprintf(env_state.layer, sizeof(env_state.layer), "%s", s.buf);
-    sb_free(&s);
-}
-
-/*
- * Root in name only (a container's root with every capability dropped)
- * cannot give each box its own uid: it needs CHOWN, DAC_OVERRIDE, FOWNER,
- * KILL, SETGID and SETUID.
- */
-static bool can_switch_uids(void)
-{
-    const unsigned long long need =
-        1ULL << 0 | 1ULL << 1 | 1ULL << 3 | 1ULL << 5 | 1ULL << 6 | 1ULL << 7;
-    char *status = read_file_max("/proc/self/status", 65536, NULL);
-    const char *line = status ? strstr(status, "\nCapEff:") : NULL;
-    unsigned long long eff = 0;
-
-    if (line != NULL)
-        eff = strtoull(line + strlen("\nCapEff:"), NULL, 16);
-    free(status);
-    return geteuid() == 0 && (eff & need) == need;
-}
-
-/*
- * Claims a range of uids for this grader process: the first instance lock
- * it can take. The lock lives as long as the process (the descriptor is
- * never closed), and dies with it, crash included.
- */
-static int claim_instance(void)
-{
-    const char *dirs[] = {"/run/oslabs", "/tmp/oslabs-locks"};
-
-    for (size_t d = 0; d < ARRAY_LEN(dirs); d++) {
-        struct stat st;
-        if (mkdir(dirs[d], 0700) < 0 && errno != EEXIST)
-            continue;
-        if (lstat(dirs[d], &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0)
-            continue; /* someone else's directory: not ours to trust */
-        for (int i = 0; i < BOX_INSTANCES; i++) {
-            char *path = xasprintf("%s/instance.%d.lock", dirs[d], i);
-            int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-            free(path);
-            if (fd < 0)
-                break;
-            if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-                return i; /* fd stays open: the claim */
-            close(fd);
-        }
-    }
-    return -1;
-}
-
-/*
- * Picks the strongest set of namespaces this machine lets us create. In a
- * container, a fresh /proc cannot be mounted (the runtime masks parts of
- * it), so a pid namespace is out, but net and ipc namespaces may still be.
- */
-void box_setup(void)
-{
-    const int full = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC;
-    const int partial = CLONE_NEWNET | CLONE_NEWIPC;
-    const int ladder[] = {full, partial};
-    const char *force = getenv("OSLABS_NO_NAMESPACES");
-
-    env_state.root = can_switch_uids();
-    env_state.ns_flags = 0;
-    env_state.uid_base = BOX_UID_FIRST;
-    if (env_state.root) {
-        /* a caller that holds an instance lock itself (docker/grade.sh) names it */
-        const char *given = getenv("OSLABS_INSTANCE");
-        long n;
-        int instance = given != NULL && parse_long(given, 0, BOX_INSTANCES - 1, &n) == 0
-                           ? (int)n
-                           : claim_instance();
-        if (instance < 0)
-            die("no free grader instance (all %d uid ranges from %d are in use)", BOX_INSTANCES,
-                BOX_UID_FIRST);
-        env_state.uid_base = BOX_UID_FIRST + (uid_t)instance * BOX_UIDS_PER_INSTANCE;
-    }
-    if (force == NULL || strcmp(force, "1") != 0) {
-        for (size_t i = 0; i < ARRAY_LEN(ladder); i++) {
-            int flags = ladder[i] | (env_state.root ? 0 : CLONE_NEWUSER);
-            if (try_namespaces(flags))
-                break;
-            env_state.ns_flags = 0; /* try_namespaces left the failed flags */
-        }
-    }
-    env_state.userns = (env_state.ns_flags & CLONE_NEWUSER) != 0;
-    if (env_state.root)
-        cg_setup();
-    describe_layer();
+    sv_push(env, "PATH=/usr/local/bin:/usr/bin:/bin");
+    sv_push(env, "LC_ALL=C");
+    sv_push(env, "LANG=C");
+    sv_push(env, "TERM=dumb");
+    sv_pushf(env, "HOME=%s", home);
+    sv_pushf(env, "TMPDIR=%s", home);
 }

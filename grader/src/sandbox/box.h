@@ -1,22 +1,47 @@
 /*
  * box.h - the sandbox that runs every build step and test.
  *
- * Theory of operation (three processes and five pipes):
+ * Theory of operation: three processes, five pipes, one file per layer.
  *
  *   grader ──clone(new namespaces)──> keeper ──fork──> program
+ *      │                                                  (and, on a timeout:)
+ *      └──box_start──> keeper ──fork──> gdb -p PROGRAM    (backtrace.c)
  *
- * The keeper is pid 1 of a new pid namespace where the kernel allows it (a
- * child subreaper otherwise). It starts the program in a new session with
- * rlimits, an unprivileged uid and the requested capabilities, then waits.
- * When the program ends, or when the grader closes the control pipe (time
- * is up, or the grader died), the keeper kills every process left in the
- * box, reaps them, sends a status record and exits.
+ * grader   (box.c) opens the pipes, creates the box's cgroups (cgroup.c),
+ *          clones the keeper with the namespaces host.c found to work, then
+ *          polls: it reads the outputs (capped at BOX_OUTPUT_CAP), the status
+ *          records and the verdict pipe, and enforces the wall clock. On a
+ *          timeout it first asks gdb, in a box of its own, for a backtrace of
+ *          every thread (backtrace.c), then closes the control pipe.
+ * keeper   (keeper.c) is pid 1 of a new pid namespace where the kernel allows
+ *          it (a child subreaper otherwise). It joins the box's cgroups,
+ *          gives the box its own /proc, /dev/shm and /tmp, covers the hidden
+ *          paths and makes the staged lab read-only (namespaces.c), forks the
+ *          program, then waits. When the program ends, or when the grader
+ *          closes the control pipe (time is up, or the grader died), it kills
+ *          every process left in the box, reaps them, sends its final status
+ *          record and exits.
+ * program  runs in a new session with rlimits, an unprivileged uid and only
+ *          the requested capabilities (privileges.c), stdin from a file or
+ *          /dev/null, stdout and stderr on the pipes below, fd 3 the verdict
+ *          pipe when asked for.
  *
- * Pipes: the program's stdout and stderr (read by the grader, capped), the
- * optional verdict pipe of the cmocka harness (fd 3 of the program), the
- * keeper's status records, and the control pipe whose EOF means "kill".
+ * Pipes (all opened by the grader before clone):
+ *   stdout   program -> grader; read and capped by the grader
+ *   stderr   program -> grader (or merged into stdout)
+ *   verdict  program fd 3 -> grader: the cmocka harness's verdict line
+ *   status   keeper -> grader: fixed-size records, REC_START (the program's
+ *            pid) and REC_FINAL (wait status, rusage, leftovers, errors)
+ *   control  grader -> keeper: never written; its EOF means "kill everything"
+ * A sixth, internal to the keeper, carries an exec failure's errno from the
+ * program back to the keeper (close-on-exec: EOF means the exec worked).
+ *
  * The verdict of a test always comes from these records and the verdict
- * pipe, never from what the program prints.
+ * pipe, never from what the program prints. Other layers: host.c (what
+ * the machine allows, probed once, handed to every box as box_spec.host),
+ * cgroup.c (memory and pids limits over all of a box's processes),
+ * hostlock.c (serial tests alone on the machine), features.c (does the
+ * machine offer what a test requires).
  */
 #ifndef OSLABS_BOX_H
 #define OSLABS_BOX_H
@@ -26,19 +51,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include "lib/util.h"
+#include "sandbox/host.h"
 
 #define BOX_OUTPUT_CAP (64 * 1024)
-/*
- * Uids of untrusted code when the grader is root: each grader process
- * claims an instance (a lock file) and with it BOX_UIDS_PER_INSTANCE uids,
- * BOX_UID_FIRST + instance * BOX_UIDS_PER_INSTANCE onwards: the build's,
- * then one per parallel slot. Two graders on one machine never share a uid,
- * so neither shares the other's RLIMIT_NPROC budget.
- */
-#define BOX_UID_FIRST         62000
-#define BOX_UIDS_PER_INSTANCE 100
-#define BOX_INSTANCES         100
-
 struct box_limits {
     double cpu_s;  /* CPU seconds per process; 0: none */
     long as_mb;    /* address space; 0: none */
@@ -48,6 +63,7 @@ struct box_limits {
 };
 
 struct box_spec {
+    const struct host *host; /* what the machine allows (host_probe); outlives the box */
     char *const *argv;    /* the program, searched in PATH of envp */
     int (*fn)(void *arg); /* or a function of the grader, for probes */
     void *arg;
@@ -88,27 +104,6 @@ struct box_result {
     char *error;          /* BOX_FAILED: why the box could not run the program */
 };
 
-/* What the machine allows; filled by box_setup(). */
-struct box_env {
-    bool root;          /* the grader is root: uids can be changed */
-    int ns_flags;       /* CLONE_NEW* used for untrusted boxes; 0 when none work */
-    bool userns;        /* ns_flags includes CLONE_NEWUSER */
-    uid_t uid_base;     /* the build's uid; slot k runs as uid_base + 1 + k */
-    char layer[128];    /* a description for reports */
-    struct strv hidden; /* directories covered in every untrusted box */
-};
-
-/*
- * Directories that untrusted boxes must not see (the kit's solutions and
- * mutants, hidden-test sources, other submissions): with a mount namespace
- * each is covered by an empty read-only tmpfs. Call before box_setup().
- */
-void box_hide_paths(const struct strv *paths);
-
-/* Probes the namespaces once; call before any box. */
-void box_setup(void);
-const struct box_env *box_env(void);
-
 struct box;
 
 /* Starts a box. Never NULL: a box that fails to start finishes with BOX_FAILED. */
@@ -130,5 +125,8 @@ void box_result_free(struct box_result *res);
 
 /* "exited with status 1", "killed by signal 11 (SIGSEGV)", "timed out after 2.0 s", ... */
 char *box_describe_end(const struct box_result *res, double timeout);
+
+/* The environment of every untrusted box: a fixed PATH, C locale, HOME and TMPDIR. */
+void box_default_env(struct strv *env, const char *home);
 
 #endif

@@ -1,10 +1,10 @@
 /*
- * probe.c - feature probes for `requires =`.
+ * features.c - the machine features a test may require, probed in a box
+ * like the tests' own (`requires =`, `grader probe`).
  */
 #define _GNU_SOURCE
 #include "sandbox/features.h"
 #include "sandbox/box.h"
-#include "pipeline/manifest.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -18,8 +18,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+static const char *const feature_names[FEAT_COUNT] = {"sched_fifo", "ptrace", "valgrind", "strace",
+                                                      "gdb",        "dash",   "sqlite3",  "userns"};
 static const char *results[FEAT_COUNT];
 static bool probed[FEAT_COUNT];
+
+const char *feature_name(unsigned bit)
+{
+    for (int i = 0; i < FEAT_COUNT; i++)
+        if (bit == 1u << i)
+            return feature_names[i];
+    return "?";
+}
 
 static int try_sched_fifo(void *arg)
 {
@@ -81,7 +91,7 @@ static int try_userns(void *arg)
 }
 
 /* Runs fn in an untrusted box, as a test would run; true if it returned 0. */
-static bool in_box(int (*fn)(void *), unsigned caps)
+static bool in_box(const struct host *host, int (*fn)(void *), unsigned caps)
 {
     char *envp[] = {"PATH=/usr/bin:/bin", NULL};
     struct box_spec spec;
@@ -93,7 +103,8 @@ static bool in_box(int (*fn)(void *), unsigned caps)
     spec.envp = envp;
     spec.timeout = 10;
     spec.untrusted = true;
-    spec.uid = spec.gid = box_env()->uid_base + 1;
+    spec.host = host;
+    spec.uid = spec.gid = host->uid_base + 1;
     spec.caps = caps;
     box_run(&spec, &res);
     ok = res.end == BOX_EXITED && res.code == 0;
@@ -127,17 +138,17 @@ static const char *probe_program(const char *name, const char *package)
     return b;
 }
 
-static const char *probe_one(unsigned bit)
+static const char *probe_one(const struct host *host, unsigned bit)
 {
     switch (bit) {
     case FEAT_SCHED_FIFO:
-        if (in_box(try_sched_fifo, CAPF_SYS_NICE))
+        if (in_box(host, try_sched_fifo, CAPF_SYS_NICE))
             return NULL;
         return "SCHED_FIFO is not permitted here: run the grader as root on a Linux host, or "
                "in a container started with --cap-add SYS_NICE and a real-time budget "
                "(--cpu-rt-runtime; see docker/README.md)";
     case FEAT_PTRACE:
-        if (in_box(try_ptrace, 0))
+        if (in_box(host, try_ptrace, 0))
             return NULL;
         return "ptrace is not permitted here (a container needs --cap-add SYS_PTRACE or a "
                "seccomp profile that allows ptrace; check /proc/sys/kernel/yama/ptrace_scope)";
@@ -146,7 +157,7 @@ static const char *probe_one(unsigned bit)
     case FEAT_STRACE:
         if (probe_program("strace", "strace") != NULL)
             return probe_program("strace", "strace");
-        if (in_box(try_strace, 0))
+        if (in_box(host, try_strace, 0))
             return NULL;
         return "strace cannot trace a program here (ptrace or seccomp-bpf is blocked: a "
                "container needs --cap-add SYS_PTRACE or a seccomp profile that allows ptrace)";
@@ -157,7 +168,7 @@ static const char *probe_one(unsigned bit)
     case FEAT_SQLITE3:
         return probe_program("sqlite3", "sqlite3");
     case FEAT_USERNS:
-        if (in_box(try_userns, 0))
+        if (in_box(host, try_userns, 0))
             return NULL;
         return "user namespaces are not permitted here (sysctl "
                "kernel.unprivileged_userns_clone=1, or user.max_user_namespaces > 0)";
@@ -185,14 +196,14 @@ static bool pretend_missing(unsigned bit)
     return yes;
 }
 
-const char *probe_feature(unsigned bit)
+const char *probe_feature(const struct host *host, unsigned bit)
 {
     for (int i = 0; i < FEAT_COUNT; i++) {
         if (bit != 1u << i)
             continue;
         if (!probed[i]) {
             results[i] =
-                pretend_missing(bit) ? "not available (OSLABS_PRETEND_MISSING)" : probe_one(bit);
+                pretend_missing(bit) ? "not available (OSLABS_PRETEND_MISSING)" : probe_one(host, bit);
             probed[i] = true;
         }
         return results[i];
@@ -200,23 +211,23 @@ const char *probe_feature(unsigned bit)
     return "unknown feature";
 }
 
-const char *probe_missing(unsigned features)
+const char *probe_missing(const struct host *host, unsigned features)
 {
     for (int i = 0; i < FEAT_COUNT; i++) {
         if (!(features & (1u << i)))
             continue;
-        const char *why = probe_feature(1u << i);
+        const char *why = probe_feature(host, 1u << i);
         if (why != NULL)
             return why;
     }
     return NULL;
 }
 
-void probe_print_all(void)
+void probe_print_all(const struct host *host)
 {
-    printf("sandbox: %s\n", box_env()->layer);
+    printf("sandbox: %s\n", host->layer);
     for (int i = 0; i < FEAT_COUNT; i++) {
-        const char *why = probe_feature(1u << i);
+        const char *why = probe_feature(host, 1u << i);
         printf("%-11s %s\n", feature_name(1u << i), why ? why : "yes");
     }
 }

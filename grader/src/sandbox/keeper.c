@@ -7,7 +7,8 @@
  */
 #define _GNU_SOURCE
 #include "sandbox/keeper.h"
-#include "pipeline/manifest.h"
+#include "sandbox/namespaces.h"
+#include "sandbox/privileges.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -57,210 +58,6 @@ static void fail_setup(int status_fd, const char *what)
     snprintf(rec.setup_error, sizeof(rec.setup_error), "%s: %s", what, strerror(errno));
     send_record(status_fd, &rec);
     _exit(1);
-}
-
-static int write_text(const char *path, const char *text)
-{
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    ssize_t n;
-
-    if (fd < 0)
-        return -1;
-    n = write(fd, text, strlen(text));
-    close(fd);
-    return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
-/* Maps the grader's uid and gid to themselves in the new user namespace. */
-static int map_ids(uid_t uid, gid_t gid)
-{
-    char line[64];
-
-    if (write_text("/proc/self/setgroups", "deny") < 0)
-        return -1;
-    snprintf(line, sizeof(line), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
-    if (write_text("/proc/self/uid_map", line) < 0)
-        return -1;
-    snprintf(line, sizeof(line), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
-    return write_text("/proc/self/gid_map", line);
-}
-
-static void loopback_up(void)
-{
-    struct ifreq ifr;
-    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-    if (s < 0)
-        return;
-    memset(&ifr, 0, sizeof(ifr));
-    strcpy(ifr.ifr_name, "lo");
-    if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
-        ifr.ifr_flags |= IFF_UP;
-        ioctl(s, SIOCSIFFLAGS, &ifr);
-    }
-    close(s);
-}
-
-/* Creates every missing directory of path (mode 0755). */
-static void make_dirs(const char *path)
-{
-    char buf[4096];
-
-    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-        return;
-    for (char *p = buf + 1; *p != '\0'; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        mkdir(buf, 0755);
-        *p = '/';
-    }
-    mkdir(buf, 0755);
-}
-
-/*
- * A fresh /tmp for the box, so that tests neither see nor meet each other's
- * (or other submissions') files there. The work directory, if it lives in
- * /tmp, is bind-mounted back at its own path. Best effort: on any failure
- * the box keeps the shared /tmp.
- */
-static void private_tmp(const char *keep)
-{
-    int fd = open(keep, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    char src[64];
-
-    if (fd < 0)
-        return;
-    if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=512m,mode=1777") < 0) {
-        close(fd);
-        return;
-    }
-    if (strncmp(keep, "/tmp/", 5) == 0) {
-        make_dirs(keep);
-        snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
-        if (mount(src, keep, "none", MS_BIND | MS_REC, NULL) < 0)
-            umount2("/tmp", MNT_DETACH);
-    }
-    close(fd);
-}
-
-/* Covers each directory the box must not read with an empty, read-only tmpfs. */
-static void hide_paths(void)
-{
-    const struct strv *h = &box_env()->hidden;
-
-    for (size_t i = 0; i < h->n; i++)
-        mount("tmpfs", h->v[i], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-              "size=4k,mode=0555");
-}
-
-/*
- * Makes path read-only inside the box: a bind mount of itself, remounted
- * read-only. The remount keeps the flags the file system already has
- * (a user namespace may not drop them).
- */
-static void make_readonly(const char *path)
-{
-    unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
-    struct statvfs sv;
-
-    if (mount(path, path, "none", MS_BIND | MS_REC, NULL) < 0)
-        return;
-    if (statvfs(path, &sv) == 0) {
-        flags |= (sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0;
-        flags |= (sv.f_flag & ST_NODEV) ? MS_NODEV : 0;
-        flags |= (sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0;
-        flags |= (sv.f_flag & ST_NOATIME) ? MS_NOATIME : 0;
-        flags |= (sv.f_flag & ST_NODIRATIME) ? MS_NODIRATIME : 0;
-        flags |= (sv.f_flag & ST_RELATIME) ? MS_RELATIME : 0;
-    }
-    mount("none", path, "none", flags, NULL);
-}
-
-/* Namespaces were created by clone(); give them a /proc, a /dev/shm and a /tmp of their own. */
-static void setup_namespaces(int ns_flags, uid_t uid, gid_t gid, const char *keep,
-                             const char *readonly, int status_fd)
-{
-    if ((ns_flags & CLONE_NEWUSER) && map_ids(uid, gid) < 0)
-        fail_setup(status_fd, "user namespace id maps");
-    if (ns_flags & CLONE_NEWNS) {
-        if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0)
-            fail_setup(status_fd, "mount --make-rprivate /");
-        if ((ns_flags & CLONE_NEWPID) &&
-            mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-            fail_setup(status_fd, "mount /proc");
-        /* a private /dev/shm: POSIX semaphores and shm of parallel tests must not meet */
-        mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777");
-        hide_paths();
-        if (keep != NULL)
-            private_tmp(keep);
-        if (readonly != NULL)
-            make_readonly(readonly);
-    }
-    if (ns_flags & CLONE_NEWNET)
-        loopback_up();
-}
-
-static void set_limit(int resource, rlim_t value)
-{
-    struct rlimit rl = {value, value};
-    struct rlimit cur;
-
-    if (getrlimit(resource, &cur) == 0 && cur.rlim_max != RLIM_INFINITY && cur.rlim_max < value)
-        rl.rlim_cur = rl.rlim_max = cur.rlim_max; /* lowering works, raising does not */
-    setrlimit(resource, &rl);
-}
-
-static void apply_limits(const struct box_limits *lim)
-{
-    set_limit(RLIMIT_CORE, 0);
-    if (lim->cpu_s > 0)
-        set_limit(RLIMIT_CPU, (rlim_t)(lim->cpu_s + 0.999));
-    if (lim->as_mb > 0)
-        set_limit(RLIMIT_AS, (rlim_t)lim->as_mb << 20);
-    if (lim->nproc > 0)
-        set_limit(RLIMIT_NPROC, (rlim_t)lim->nproc);
-    if (lim->fsize_mb > 0)
-        set_limit(RLIMIT_FSIZE, (rlim_t)lim->fsize_mb << 20);
-    if (lim->nofile > 0)
-        set_limit(RLIMIT_NOFILE, (rlim_t)lim->nofile);
-}
-
-static int capset_raw(unsigned long long bits)
-{
-    struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
-    struct __user_cap_data_struct data[2];
-
-    memset(data, 0, sizeof(data));
-    data[0].effective = data[0].permitted = data[0].inheritable = (unsigned)bits;
-    data[1].effective = data[1].permitted = data[1].inheritable = (unsigned)(bits >> 32);
-    return (int)syscall(SYS_capset, &hdr, data);
-}
-
-/* Becomes uid:gid, keeping the requested capabilities through execve (ambient). */
-static int drop_privileges(uid_t uid, gid_t gid, unsigned caps)
-{
-    unsigned long long bits = 0;
-
-    if (caps & CAPF_SYS_NICE)
-        bits |= 1ULL << CAP_SYS_NICE;
-    if (caps & CAPF_IPC_LOCK)
-        bits |= 1ULL << CAP_IPC_LOCK;
-    if (setgroups(0, NULL) < 0 || setgid(gid) < 0)
-        return -1;
-    if (bits != 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-        return -1;
-    if (setuid(uid) < 0)
-        return -1;
-    if (bits == 0)
-        return 0;
-    if (capset_raw(bits) < 0)
-        return -1;
-    for (int c = 0; c < 64; c++)
-        if ((bits >> c) & 1)
-            if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
-                return -1;
-    return 0;
 }
 
 static void reset_signals(void)
@@ -321,10 +118,10 @@ static void program_main(const struct box_spec *spec, const struct keeper_fds *f
     if (close_range((unsigned)first_free, (unsigned)high_err - 1, 0) < 0 ||
         close_range((unsigned)high_err + 1, ~0U, 0) < 0)
         program_fail(errpipe, errno);
-    apply_limits(&spec->lim);
+    priv_limits(&spec->lim);
     if (spec->cwd != NULL && chdir(spec->cwd) < 0)
         program_fail(errpipe, errno);
-    if (drop && drop_privileges(spec->uid, spec->gid, spec->caps) < 0)
+    if (drop && priv_drop(spec->uid, spec->gid, spec->caps) < 0)
         program_fail(errpipe, errno);
     environ = (char **)spec->envp;
     if (spec->fn != NULL)
@@ -487,7 +284,8 @@ void keeper_main(const struct box_spec *spec, const struct keeper_fds *fds, int 
     struct keeper_record rec;
     int errpipe[2], sfd, err = 0;
     bool pid1 = (ns_flags & CLONE_NEWPID) != 0, done = false;
-    bool drop = spec->untrusted && box_env()->root && !(ns_flags & CLONE_NEWUSER);
+    bool drop = spec->untrusted && spec->host->root && !(ns_flags & CLONE_NEWUSER);
+    const char *what;
     pid_t program;
 
     close_others(fds);
@@ -496,9 +294,8 @@ void keeper_main(const struct box_spec *spec, const struct keeper_fds *fds, int 
     sfd = block_sigchld_fd();
     if (sfd < 0)
         fail_setup(fds->status_w, "signalfd");
-    if (ns_flags != 0)
-        setup_namespaces(ns_flags, outer_uid, outer_gid, spec->keep_path, spec->readonly_path,
-                         fds->status_w);
+    if (ns_flags != 0 && (what = ns_setup(spec, ns_flags, outer_uid, outer_gid)) != NULL)
+        fail_setup(fds->status_w, what);
     if (!pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         fail_setup(fds->status_w, "prctl(PR_SET_CHILD_SUBREAPER)");
     if (pipe2(errpipe, O_CLOEXEC) < 0)

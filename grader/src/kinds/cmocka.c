@@ -1,0 +1,127 @@
+/*
+ * cmocka.c - the cmocka kind, and the harness's verdict that every test
+ * with a `binary =` (under valgrind or strace too) is judged by: a case
+ * passes only when the harness says it ran and passed, on the verdict pipe.
+ */
+#define _GNU_SOURCE
+#include "kinds/kind.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+/* The line of text that holds p, as a new string (at most 300 bytes). */
+static char *line_at(const char *start, const char *p)
+{
+    const char *b = p, *e = strchrnul(p, '\n');
+    size_t len;
+
+    while (b > start && b[-1] != '\n')
+        b--;
+    len = (size_t)(e - b) > 300 ? 300 : (size_t)(e - b);
+    char *raw = strndup(b, len);
+    if (raw == NULL)
+        die("out of memory");
+    char *clean = utf8_sanitize(raw, strlen(raw));
+    free(raw);
+    return clean;
+}
+
+/* "file.c:12" from "[   LINE   ] --- file.c:12: error: Failure!", or NULL. */
+static char *cmocka_location(const char *text)
+{
+    const char *p = strstr(text, "[   LINE   ] --- ");
+    const char *end;
+
+    if (p == NULL)
+        return NULL;
+    p += strlen("[   LINE   ] --- ");
+    end = strstr(p, ": error:");
+    if (end == NULL || end - p > 200 || memchr(p, '\n', (size_t)(end - p)) != NULL)
+        return NULL;
+    return strndup(p, (size_t)(end - p));
+}
+
+/*
+ * cmocka's own words for a failed assertion: "[  ERROR   ] --- 0x1 != 0x2",
+ * or for fail_msg() the "ERROR: message" line printed just before, with the
+ * source location: "expected 3 items, actual 2 (test_x.c:12)".
+ */
+char *harness_error(const struct box_result *r)
+{
+    const char *streams[] = {r->err, r->out};
+    const char *tag = "[  ERROR   ] --- ";
+
+    for (int i = 0; i < 2; i++) {
+        const char *p = streams[i] ? strstr(streams[i], tag) : NULL;
+        char *msg, *loc, *why;
+
+        if (p == NULL)
+            continue;
+        msg = line_at(streams[i], p + strlen(tag));
+        loc = cmocka_location(p);
+        if (strncmp(msg, tag, strlen(tag)) == 0) {
+            char *m = xstrdup(msg + strlen(tag));
+            free(msg);
+            msg = m;
+        }
+        if (strncmp(msg, "[   LINE   ]", 12) == 0 && p > streams[i]) {
+            /* fail_msg(): the message is the line before */
+            free(msg);
+            msg = line_at(streams[i], p - 1);
+            if (strncmp(msg, "ERROR: ", 7) == 0)
+                memmove(msg, msg + 7, strlen(msg + 7) + 1);
+        }
+        why = loc ? xasprintf("%s (%s)", msg, loc) : xstrdup(msg);
+        free(msg);
+        free(loc);
+        return why;
+    }
+    return NULL;
+}
+
+/* Reads the harness verdict; -1 when there is none. */
+static int parse_verdict(const char *v, int *failed, int *skipped)
+{
+    int run;
+
+    if (v == NULL ||
+        sscanf(v, "oslabs-verdict 1 run=%d failed=%d skipped=%d", &run, failed, skipped) != 3 ||
+        run != 1)
+        return -1;
+    return 0;
+}
+
+void harness_judge(struct run_ctx *ctx, const struct box_result *r)
+{
+    int failed, skipped;
+
+    if (parse_verdict(r->verdict, &failed, &skipped) < 0) {
+        kind_fail(ctx, "the test program ended before the test did (no verdict from the harness)");
+        return;
+    }
+    if (failed) {
+        char *why = harness_error(r);
+        kind_fail(ctx, "%s", why ? why : "the test failed");
+        free(why);
+    } else if (skipped && ctx->outcome == OUT_PASS) {
+        ctx->outcome = OUT_SKIP;
+        char *why = harness_error(r);
+        ctx->reason = xasprintf("skipped by the test: %s", why ? why : "see its output");
+        free(why);
+    }
+}
+
+static void cmocka_spec(struct run_ctx *ctx, struct box_spec *spec)
+{
+    kind_program_spec(ctx, spec);
+    spec->backtrace = true;
+}
+
+static bool cmocka_judge(struct run_ctx *ctx, struct box_result *r)
+{
+    kind_judge_program(ctx, r);
+    kind_show_output(ctx, r);
+    return false;
+}
+
+const struct kind_ops kind_cmocka = {"cmocka", cmocka_spec, cmocka_judge};

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# compare-results.sh - proof that a change of the grader changed no verdict:
+# two grader binaries grade the same submissions and their results.json are
+# compared, submission by submission, apart from what varies from run to run.
+#
+#   compare-results.sh BEFORE AFTER [FILTER]   grade with both, then compare
+#   compare-results.sh grade GRADER DIR [FILTER]   grade with one, into DIR
+#   compare-results.sh diff DIR_A DIR_B            compare two DIRs
+#
+# BEFORE is e.g. a build of the commit before the change:
+#   git worktree add /tmp/old COMMIT && make -C /tmp/old/grader
+#   cp /tmp/old/build/grader build/grader-before
+# (a grader binary finds the kit above itself, so keep both in build/).
+#
+# Submissions: every solution and every skeleton (all tests), every mutant
+# (tests/mutants/LAB/NAME.patch applied with patch -p1 to a copy of
+# solutions/LAB, graded --only its Must-fail tests, as labs.sh does) and the
+# fixture lab (good, broken and empty submissions, its hidden tests, a flaky
+# test under --repeat). FILTER is a grep -E pattern on the submission's id
+# (solution/shell, skeleton/fsync, mutant/deadlock/global-lock, fixture/good).
+#
+# Ignored, because they vary between two runs of one binary: every time
+# (execution_time, build_time, each test's time and total_time), and in
+# outputs: numbers of seconds or milliseconds, hexadecimal addresses, LWP
+# and pthread ids in backtraces, the count of processes the sandbox killed
+# (a fork bomb's), the first uid of the range this grader process claimed
+# (another grader may hold the first) and the "[truncated N bytes]" count.
+# What is left is
+# compared exactly: scores, outcomes, statuses, runs, names, order,
+# visibility, the sandbox layers and
+# every output's text.
+#
+# Racy mutants can get a different verdict in two runs of the same binary;
+# grade the differing ones again with BEFORE (FILTER = their ids) to tell
+# noise from change. Runs at nice 10; OUT (default build/compare) holds the
+# copies of the mutants and each side's results, one .json per submission.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+OUT=${OUT:-build/compare}
+FIX=grader/tests/fixtures/kinds
+LABS=${LABS:-shell prodcons deadlock pimutex memlock fsync}
+
+# The tests a mutant must fail, from its "Must-fail:" header line.
+must_fail() {
+    sed -n '/^--- /q; s/^Must-fail:[[:space:]]*//p' "$1" | tr -s ' \t' '  '
+}
+
+# Every submission, one line each: ID LAB SUBMISSION-DIR EXTRA-ARGS...
+submissions() {
+    local lab p name
+    for lab in $LABS; do
+        echo "solution/$lab $lab solutions/$lab"
+        echo "skeleton/$lab $lab skeletons/$lab"
+    done
+    for lab in $LABS; do
+        for p in tests/mutants/$lab/*.patch; do
+            name=$(basename "$p" .patch)
+            echo "mutant/$lab/$name $lab $OUT/subs/$lab/$name --only $(must_fail "$p" | sed 's/ *$//; s/ /,/g')"
+        done
+    done
+    echo "fixture/good $FIX $FIX/sub-good"
+    echo "fixture/broken $FIX $FIX/sub-broken"
+    echo "fixture/empty $FIX $FIX/sub-empty"
+    echo "fixture/hidden $FIX $FIX/sub-good --hidden grader/tests/fixtures/kinds-hidden --only answer-is-42,hidden-answer,hidden-trace"
+    echo "fixture/flaky $FIX $FIX/sub-good --only flaky --repeat 4"
+}
+
+# The patched copies of the solutions, made once and shared by both sides
+# (a submission's path is part of its report).
+make_mutants() {
+    local lab p name dir
+    for lab in $LABS; do
+        for p in tests/mutants/$lab/*.patch; do
+            name=$(basename "$p" .patch)
+            dir=$OUT/subs/$lab/$name
+            [ -f "$dir/.patched" ] && continue
+            rm -rf "$dir" && mkdir -p "$dir" && cp -r "solutions/$lab/." "$dir/"
+            if patch -s -p1 -N -d "$dir" <"$p" >/dev/null 2>&1; then
+                touch "$dir/.patched"
+            else
+                echo "compare-results: $p does not apply" >&2
+            fi
+        done
+    done
+}
+
+# grade GRADER DIR [FILTER]: DIR/ID.json for every submission.
+grade() {
+    local grader=$1 dir=$2 filter=${3:-.} id lab sub extra n=0 start
+    make_mutants
+    submissions | grep -E -- "^[^ ]*($filter)" | while read -r id lab sub extra; do
+        mkdir -p "$dir/$(dirname "$id")"
+        # --only A,B becomes --only "A B" (one word for the grader)
+        # shellcheck disable=SC2086
+        set -- $extra
+        local args=()
+        while [ $# -gt 0 ]; do
+            case $1 in --only) args+=(--only "${2//,/ }"); shift 2 ;; *) args+=("$1"); shift ;; esac
+        done
+        start=$(date +%s)
+        nice -n 10 "$grader" run "$lab" --submission "$sub" "${args[@]}" \
+            --json "$dir/$id.json" >"$dir/$id.txt" 2>&1
+        echo "$?" >"$dir/$id.status"
+        n=$((n + 1))
+        echo "$n $id exit $(cat "$dir/$id.status") ($(($(date +%s) - start)) s)"
+    done
+}
+
+# The report with what varies from run to run taken out.
+normal() {
+    jq -S '
+        def clean: gsub("[0-9]+(\\.[0-9]+)? ?(s|ms|seconds)\\b"; "N s")
+            | gsub("0x[0-9a-f]+"; "0xADDR")
+            | gsub("\\(LWP [0-9]+\\)"; "(LWP N)") | gsub("threadid=[0-9]+"; "threadid=N")
+            | gsub("killed [0-9]+ process"; "killed N process")
+            | gsub("uids from [0-9]+"; "uids from N")
+            | gsub("truncated [0-9]+ bytes"; "truncated N bytes");
+        walk(if type == "object" then del(.execution_time, .build_time, .time, .total_time)
+             elif type == "string" then clean else . end)' "$1"
+}
+
+# diff DIR_A DIR_B: one line per submission that differs, and a summary.
+compare() {
+    local a=$1 b=$2 f id same=0 differ=0 missing=0
+    while read -r f; do
+        id=${f#"$a"/}
+        id=${id%.json}
+        if [ ! -f "$b/$id.json" ]; then
+            echo "MISSING  $id (only in $a)"
+            missing=$((missing + 1))
+        elif diff -q <(normal "$a/$id.json") <(normal "$b/$id.json") >/dev/null; then
+            same=$((same + 1))
+        else
+            echo "DIFFERS  $id: $(diff <(normal "$a/$id.json") \
+                <(normal "$b/$id.json") | grep -c '^[<>]') lines; scores $(jq .score "$a/$id.json") vs $(jq .score "$b/$id.json")"
+            differ=$((differ + 1))
+        fi
+    done < <(find "$a" -name '*.json' | sort)
+    for f in $(find "$a" -name '*.status' | sort); do
+        id=${f#"$a"/}
+        [ "$(cat "$f")" = "$(cat "$b/$id" 2>/dev/null)" ] || echo "EXIT     ${id%.status}: $(cat "$f") vs $(cat "$b/$id" 2>/dev/null)"
+    done
+    echo "compare-results: $same same, $differ differ, $missing missing ($a vs $b)"
+    [ "$differ" -eq 0 ] && [ "$missing" -eq 0 ]
+}
+
+case ${1:-} in
+    grade)
+        [ $# -ge 3 ] || { echo "usage: $0 grade GRADER DIR [FILTER]" >&2; exit 1; }
+        mkdir -p "$3" && echo "$2" >"$3/grader"
+        grade "$2" "$3" "${4:-.}"
+        ;;
+    diff)
+        [ $# -eq 3 ] || { echo "usage: $0 diff DIR_A DIR_B" >&2; exit 1; }
+        compare "$2" "$3"
+        ;;
+    '' | -h | --help)
+        sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+        exit 1
+        ;;
+    *)
+        [ $# -ge 2 ] || { echo "usage: $0 BEFORE AFTER [FILTER]" >&2; exit 1; }
+        mkdir -p "$OUT/before" "$OUT/after"
+        echo "$1" >"$OUT/before/grader" && echo "$2" >"$OUT/after/grader"
+        grade "$1" "$OUT/before" "${3:-.}" && grade "$2" "$OUT/after" "${3:-.}" &&
+            compare "$OUT/before" "$OUT/after"
+        ;;
+esac
