@@ -11,7 +11,6 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 char *lab_find_kit(void)
@@ -53,23 +52,6 @@ int lab_load(const char *dir, const char *hidden, struct lab *lab, struct strbuf
     if (rc == 0 && hidden != NULL)
         rc = manifest_load_hidden(hidden, lab, err);
     return rc;
-}
-
-int lab_check_files(const struct lab *lab, struct strbuf *err)
-{
-    int bad = 0;
-
-    for (size_t i = 0; i < lab->files.n; i++) {
-        char *p = xasprintf("%s/%s", lab->dir, lab->files.v[i]);
-        struct stat st;
-        if (lstat(p, &st) == 0) {
-            sb_addf(err, "%s: files: '%s' is also a file of the lab\n", lab->ini_path,
-                    lab->files.v[i]);
-            bad++;
-        }
-        free(p);
-    }
-    return bad;
 }
 
 char *lab_skeleton(const char *kit, const struct lab *lab)

@@ -9,8 +9,6 @@
 #include "pipeline/manifest.h"
 #include "lib/util.h"
 
-#define EXIT_USAGE 1 /* usage or setup error (MANUAL.md, "Exit status") */
-
 /* The kit: $OSLABS_ROOT, else the directory above the grader's binary, else the cwd. */
 char *lab_find_kit(void);
 
@@ -23,9 +21,6 @@ char *lab_dir(const char *kit, const char *arg);
  * tree (an absolute path). 0, or -1 with every problem in err.
  */
 int lab_load(const char *dir, const char *hidden, struct lab *lab, struct strbuf *err);
-
-/* Student files must not shadow the lab's own files: how many do, each in err. */
-int lab_check_files(const struct lab *lab, struct strbuf *err);
 
 /* The default submission: KIT/skeletons/NAME (a new string). */
 char *lab_skeleton(const char *kit, const struct lab *lab);

@@ -5,10 +5,12 @@
  */
 #define _GNU_SOURCE
 #include "lab.h"
+#include "debug.h"
 #include "batch/batch.h"
 #include "kinds/kinds.h"
 #include "lib/fsutil.h"
 #include "pipeline/grade.h"
+#include "pipeline/stage.h"
 #include "report/report.h"
 #include "sandbox/features.h"
 #include "sandbox/host.h"
@@ -119,7 +121,7 @@ static int parse_options(int argc, char **argv, struct options *o)
                                              {"help", no_argument, NULL, 'h'},
                                              {"fail-fast", no_argument, NULL, 'F'},
                                              {NULL, 0, NULL, 0}};
-    long n;
+    char msg[160];
     int c;
 
     while ((c = getopt_long(argc, argv, "s:o:H:r:j:J:U:aw:kvt:hF", longopts, NULL)) != -1) {
@@ -134,14 +136,10 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->hidden = optarg;
             break;
         case 'r':
-            if (parse_long(optarg, 1, 1000, &n) < 0)
-                return usage_error("--repeat: '%s' is not a number in [1, 1000]", optarg);
-            o->repeat = (int)n;
-            break;
         case 'j':
-            if (parse_long(optarg, 1, 64, &n) < 0)
-                return usage_error("--jobs: '%s' is not a number in [1, 64]", optarg);
-            o->jobs = (int)n;
+            if (parse_count_option(c == 'r' ? "repeat" : "jobs", optarg,
+                                   c == 'r' ? &o->repeat : &o->jobs, msg, sizeof(msg)) < 0)
+                return usage_error("%s", msg);
             break;
         case 'J':
             o->json = optarg;
@@ -222,11 +220,14 @@ static void probe_host(const char *kit, const char *hidden, struct host *host)
     sv_free(&secrets);
 }
 
-static void grade_options(const char *kit, const struct options *o, struct grade_opts *go)
+/* The options of grade(); go->skeleton is a new string. */
+static void grade_options(const char *kit, const struct options *o, const struct lab *lab,
+                          struct grade_opts *go)
 {
     memset(go, 0, sizeof(*go));
     go->kit = kit;
     go->submission = o->submission;
+    go->skeleton = lab_skeleton(kit, lab);
     go->hidden = o->hidden;
     go->workdir = o->workdir;
     go->jobs = o->jobs;
@@ -265,7 +266,7 @@ static int cmd_run(const char *kit, struct options *o)
     rep.host = &host;
     rep.jobs = o->jobs;
     rep.repeat = o->repeat;
-    grade_options(kit, o, &go);
+    grade_options(kit, o, &lab, &go);
     grading_init(&g, rep.res, rep.n);
     rc = grade(&host, &go, &lab, &g);
     rep.build = g.built ? &g.build : NULL;
@@ -276,6 +277,7 @@ static int cmd_run(const char *kit, struct options *o)
     if (g.st.root != NULL && (o->keep || o->workdir))
         fprintf(stderr, "grader: the work directory is %s\n", g.st.root);
     grading_free(&g, o->keep);
+    free((char *)go.skeleton);
     results_free(rep.res, rep.n);
     free(rep.res);
     host_free(&host);
@@ -363,7 +365,7 @@ static int cmd_check(const char *kit, struct options *o)
     if (load_lab(kit, o, &lab) < 0)
         return EXIT_USAGE;
     sb_init(&err);
-    bad = lab_check_files(&lab, &err);
+    bad = stage_check_files(&lab, &err);
     for (size_t i = 0; i < lab.ntests; i++) {
         const struct test *t = &lab.tests[i];
         if (t->expect)
@@ -381,68 +383,13 @@ static int cmd_check(const char *kit, struct options *o)
     return bad > 0 ? EXIT_USAGE : 0;
 }
 
-/* Runs argv in the foreground with inherited stdio; its exit status. */
-static int run_foreground(char *const *argv, char *const *envp, const char *cwd,
-                          const char *stdin_path)
-{
-    int status;
-    pid_t pid = fork();
-
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        if (cwd != NULL && chdir(cwd) < 0)
-            _exit(127);
-        if (stdin_path != NULL) {
-            int fd = open(stdin_path, O_RDONLY);
-            if (fd < 0 || dup2(fd, 0) < 0)
-                _exit(127);
-        }
-        if (envp != NULL)
-            environ = (char **)envp;
-        execvp(argv[0], argv);
-        fprintf(stderr, "grader: cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static void prefix_tool(struct strv *argv, const char *tool, const char *scratch)
-{
-    struct strv full;
-
-    sv_init(&full);
-    if (strcmp(tool, "gdb") == 0) {
-        sv_push(&full, "gdb");
-        sv_push(&full, "-q");
-        sv_push(&full, "--args");
-    } else if (strcmp(tool, "valgrind") == 0) {
-        sv_push(&full, "valgrind");
-        sv_push(&full, "--leak-check=full");
-        sv_push(&full, "--track-origins=yes");
-    } else if (strcmp(tool, "strace") == 0) {
-        sv_push(&full, "strace");
-        sv_push(&full, "-f");
-        sv_pushf(&full, "-o%s/strace.out", scratch);
-    }
-    sv_extend(&full, argv);
-    sv_free(argv);
-    *argv = full;
-}
-
 static int cmd_debug(const char *kit, struct options *o)
 {
     static const char *const tools[] = {"gdb", "valgrind", "strace", "none"};
+    struct debug_opts d = {o->test, o->tool, o->submission, o->workdir};
     struct lab lab;
-    struct stage st;
-    struct strbuf err, problems;
-    struct run_ctx ctx;
-    const struct test *t;
-    char *workdir, *sub, *scratch;
     bool known = false;
-    int rc = EXIT_USAGE;
+    int rc;
 
     for (size_t i = 0; i < ARRAY_LEN(tools); i++)
         known = known || strcmp(o->tool, tools[i]) == 0;
@@ -450,51 +397,7 @@ static int cmd_debug(const char *kit, struct options *o)
         return usage_error("--tool: '%s' is not gdb, valgrind, strace or none", o->tool);
     if (load_lab(kit, o, &lab) < 0)
         return EXIT_USAGE;
-    t = manifest_find(&lab, o->test);
-    if (t == NULL) {
-        fprintf(stderr, "grader: no test '%s' in %s\n", o->test, lab.name);
-        manifest_free(&lab);
-        return EXIT_USAGE;
-    }
-    sb_init(&err);
-    sb_init(&problems);
-    workdir = o->workdir ? xstrdup(o->workdir) : xasprintf("%s/build/debug", kit);
-    sub = o->submission ? xstrdup(o->submission) : lab_skeleton(kit, &lab);
-    if (stage_create(&lab, kit, workdir, &st, &err) < 0 ||
-        stage_student(&lab, sub, &st, &problems) > 0) {
-        fprintf(stderr, "%s%sgrader: cannot stage %s\n", err.buf, problems.buf, sub);
-        goto out;
-    }
-    char *make_argv[] = {"make", "--no-print-directory", "-C", st.labdir, lab.build_target, NULL};
-    if (run_foreground(make_argv, NULL, NULL, NULL) != 0) {
-        fprintf(stderr, "grader: the build failed\n");
-        goto out;
-    }
-    scratch = stage_scratch(&st, t->name, 0, false, 0, 0);
-    run_ctx_init(&ctx, NULL, t, st.labdir, scratch, 0, getuid());
-    kind_debug_command(&ctx);
-    if (strcmp(o->tool, "none") != 0)
-        prefix_tool(&ctx.argv, o->tool, scratch);
-    if (getenv("TERM") != NULL)
-        sv_pushf(&ctx.env, "TERM=%s", getenv("TERM"));
-    fprintf(stderr, "grader: in %s, running:\n ", scratch);
-    for (size_t i = 0; i < ctx.argv.n; i++)
-        fprintf(stderr, " %s", ctx.argv.v[i]);
-    fprintf(stderr, "%s%s\n", ctx.stdin_path ? " < " : "", ctx.stdin_path ? ctx.stdin_path : "");
-    if (t->expect)
-        fprintf(stderr, "grader: the expected transcript is %s/%s\n", st.labdir, t->expect);
-    rc = run_foreground(ctx.argv.v, ctx.env.v, scratch,
-                        strcmp(o->tool, "gdb") == 0 ? NULL : ctx.stdin_path);
-    fprintf(stderr, "grader: the program exited with status %d\n", rc);
-    rc = 0;
-    run_ctx_free(&ctx);
-    free(scratch);
-out:
-    stage_destroy(&st, true);
-    free(workdir);
-    free(sub);
-    sb_free(&err);
-    sb_free(&problems);
+    rc = debug_test(kit, &lab, &d);
     manifest_free(&lab);
     return rc;
 }

@@ -111,17 +111,4 @@ void harness_judge(struct run_ctx *ctx, const struct box_result *r)
     }
 }
 
-static void cmocka_spec(struct run_ctx *ctx, struct box_spec *spec)
-{
-    kind_program_spec(ctx, spec);
-    spec->backtrace = true;
-}
-
-static bool cmocka_judge(struct run_ctx *ctx, struct box_result *r)
-{
-    kind_judge_program(ctx, r);
-    kind_show_output(ctx, r);
-    return false;
-}
-
-const struct kind_ops kind_cmocka = {"cmocka", cmocka_spec, cmocka_judge};
+const struct kind_ops kind_cmocka = {"cmocka", kind_backtraced_spec, kind_judge_exit};

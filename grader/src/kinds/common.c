@@ -156,7 +156,7 @@ void kind_fail(struct run_ctx *ctx, const char *fmt, ...)
 
 /* Appends one captured stream to the details, sanitised and shortened. */
 void kind_show_stream(struct strbuf *d, const char *name, const char *data, size_t len,
-                        size_t dropped)
+                      size_t dropped)
 {
     size_t show = len < SHOW_BYTES ? len : SHOW_BYTES;
     char *clean;
@@ -223,4 +223,17 @@ void kind_judge_program(struct run_ctx *ctx, const struct box_result *r)
         kind_fail(ctx, "%s (expected %d)", end, t->exit_status);
     }
     free(end);
+}
+
+void kind_backtraced_spec(struct run_ctx *ctx, struct box_spec *spec)
+{
+    kind_program_spec(ctx, spec);
+    spec->backtrace = true;
+}
+
+bool kind_judge_exit(struct run_ctx *ctx, struct box_result *r)
+{
+    kind_judge_program(ctx, r);
+    kind_show_output(ctx, r);
+    return false;
 }

@@ -5,17 +5,4 @@
 #define _GNU_SOURCE
 #include "kinds/kind.h"
 
-static void exec_spec(struct run_ctx *ctx, struct box_spec *spec)
-{
-    kind_program_spec(ctx, spec);
-    spec->backtrace = true;
-}
-
-static bool exec_judge(struct run_ctx *ctx, struct box_result *r)
-{
-    kind_judge_program(ctx, r);
-    kind_show_output(ctx, r);
-    return false;
-}
-
-const struct kind_ops kind_exec = {"exec", exec_spec, exec_judge};
+const struct kind_ops kind_exec = {"exec", kind_backtraced_spec, kind_judge_exit};

@@ -40,6 +40,11 @@ void kind_push_env(struct run_ctx *ctx, bool verdict);
 /* The program's box: its argv and env, the verdict pipe, caps and limits. */
 void kind_program_spec(struct run_ctx *ctx, struct box_spec *spec);
 
+/* The program's box, with a gdb backtrace of every thread on a timeout. */
+void kind_backtraced_spec(struct run_ctx *ctx, struct box_spec *spec);
+/* Judged by how the program ended (and the harness's verdict), with its output. */
+bool kind_judge_exit(struct run_ctx *ctx, struct box_result *r);
+
 /* The run failed, for this reason (the first reason given is kept). */
 void kind_fail(struct run_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

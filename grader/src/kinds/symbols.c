@@ -55,8 +55,8 @@ static void judge_symbols(struct run_ctx *ctx, struct box_result *r)
         char *eol = strchr(why, '\n');
         if (eol != NULL)
             *eol = '\0';
-        kind_fail(ctx, "cannot read the symbols of %s: nm %s%s%s", t->object, end, why[0] ? ": " : "",
-             why);
+        kind_fail(ctx, "cannot read the symbols of %s: nm %s%s%s", t->object, end,
+                  why[0] ? ": " : "", why);
         free(why);
         free(end);
         return;

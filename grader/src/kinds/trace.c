@@ -79,8 +79,7 @@ static bool judge_trace(struct run_ctx *ctx, struct box_result *r)
 static void trace_spec(struct run_ctx *ctx, struct box_spec *spec)
 {
     if (ctx->phase == 0) {
-        kind_program_spec(ctx, spec);
-        spec->backtrace = true;
+        kind_backtraced_spec(ctx, spec);
         return;
     }
     sv_push(&ctx->argv, "diff");

@@ -80,7 +80,7 @@ static void judge_valgrind(struct run_ctx *ctx, struct box_result *r)
     if (r->end == BOX_EXITED && r->code == VALGRIND_STATUS) {
         if (errors > 0)
             kind_fail(ctx, "valgrind %s found %ld error%s", tools[ctx->test->tool], errors,
-                 errors == 1 ? "" : "s");
+                      errors == 1 ? "" : "s");
         else
             kind_fail(ctx, "valgrind %s found errors", tools[ctx->test->tool]);
         if (log != NULL)

@@ -3,7 +3,6 @@
  */
 #define _GNU_SOURCE
 #include "lib/normalize.h"
-#include "pipeline/manifest.h"
 #include "lib/util.h"
 
 #include <ctype.h>

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+enum norm_flag { NORM_PIDS = 1 << 0, NORM_WHITESPACE = 1 << 1, NORM_SORT = 1 << 2 };
+
 /* Applies the NORM_* flags to text; returns a new string. */
 char *normalize_text(const char *text, size_t len, unsigned flags);
 

@@ -57,16 +57,24 @@ char *xstrdup(const char *s)
     return memcpy(xmalloc(n), s, n);
 }
 
-char *xasprintf(const char *fmt, ...)
+char *xvasprintf(const char *fmt, va_list ap)
 {
     struct strbuf s;
-    va_list ap;
 
     sb_init(&s);
-    va_start(ap, fmt);
     sb_vaddf(&s, fmt, ap);
-    va_end(ap);
     return sb_detach(&s);
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = xvasprintf(fmt, ap);
+    va_end(ap);
+    return s;
 }
 
 void sb_init(struct strbuf *s)
@@ -175,15 +183,14 @@ void sv_push(struct strv *sv, const char *s)
 
 void sv_pushf(struct strv *sv, const char *fmt, ...)
 {
-    struct strbuf s;
     va_list ap;
+    char *s;
 
-    sb_init(&s);
     va_start(ap, fmt);
-    sb_vaddf(&s, fmt, ap);
+    s = xvasprintf(fmt, ap);
     va_end(ap);
-    sv_push(sv, s.buf);
-    sb_free(&s);
+    sv_push(sv, s);
+    free(s);
 }
 
 void sv_extend(struct strv *sv, const struct strv *other)
@@ -446,4 +453,16 @@ bool valid_name(const char *name)
             return false;
     }
     return name[0] != '-' && name[0] != '.';
+}
+
+int parse_count_option(const char *name, const char *arg, int *out, char *msg, size_t len)
+{
+    long max = strcmp(name, "jobs") == 0 ? 64 : 1000, n;
+
+    if (parse_long(arg, 1, max, &n) < 0) {
+        snprintf(msg, len, "--%s: '%s' is not a number in [1, %ld]", name, arg, max);
+        return -1;
+    }
+    *out = (int)n;
+    return 0;
 }

@@ -12,12 +12,16 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The grader's exit status for a usage or setup error (MANUAL.md, "Exit status"). */
+#define EXIT_USAGE 1
+
 /* Allocation: out of memory is an internal error (exit 2). */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Reports an internal error and exits with status 2. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -67,6 +71,12 @@ char *expand_vars(const char *s, const char *const *names, const char *const *va
 int parse_long(const char *s, long min, long max, long *out);
 int parse_double(const char *s, double min, double max, double *out);
 int parse_bool(const char *s, bool *out);
+
+/*
+ * --jobs (in [1, 64]) or --repeat (in [1, 1000]), for `grader run` and
+ * `grader batch` alike: 0, or -1 with the message in msg.
+ */
+int parse_count_option(const char *name, const char *arg, int *out, char *msg, size_t len);
 
 /* Seconds since an arbitrary point, from CLOCK_MONOTONIC. */
 double now_seconds(void);

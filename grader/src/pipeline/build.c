@@ -58,8 +58,8 @@ static char *first_errors(const char *log)
     return sb_detach(&s);
 }
 
-static void run_make(const struct host *host, const char *dir, const char *target, int jobs, double timeout,
-                     const char *home, const char *workroot, struct box_result *r)
+static void run_make(const struct host *host, const char *dir, const char *target, int jobs,
+                     double timeout, const char *home, const char *workroot, struct box_result *r)
 {
     struct strv argv, env;
     struct box_spec spec;
@@ -94,12 +94,12 @@ static void run_make(const struct host *host, const char *dir, const char *targe
     sv_free(&env);
 }
 
-void build_lab(const struct host *host, const struct lab *lab, struct stage *st, int jobs, struct build_result *res)
+void build_lab(const struct host *host, const struct lab *lab, struct stage *st, int jobs,
+               struct build_result *res)
 {
     struct box_result r;
     char *hidden_mk = xasprintf("%s/hidden/Makefile", st->labdir);
-    char *home =
-        stage_scratch(st, ".build", 0, host->root, host->uid_base, host->uid_base);
+    char *home = stage_scratch(st, ".build", 0, host->root, host->uid_base, host->uid_base);
     double t0 = now_seconds();
 
     memset(res, 0, sizeof(*res));

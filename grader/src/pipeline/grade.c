@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include "pipeline/grade.h"
 #include "pipeline/submission.h"
-#include "lab.h"
 #include "lib/fsutil.h"
 
 #include <stdio.h>
@@ -33,7 +32,7 @@ int grade(const struct host *host, const struct grade_opts *o, const struct lab 
           struct grading *g)
 {
     struct strbuf err;
-    char *sub = o->submission ? absolute_path(o->submission) : lab_skeleton(o->kit, lab);
+    char *sub = o->submission ? absolute_path(o->submission) : xstrdup(o->skeleton);
     char *unpacked = NULL;
     int rc = 0;
 
@@ -42,7 +41,7 @@ int grade(const struct host *host, const struct grade_opts *o, const struct lab 
         fprintf(stderr, "grader: the submission %s: %s\n", o->submission ? o->submission : "",
                 err.len ? err.buf : "not a directory or an archive (.zip, .tar, .tar.gz, ...)");
         rc = EXIT_USAGE;
-    } else if (lab_check_files(lab, &err) > 0 ||
+    } else if (stage_check_files(lab, &err) > 0 ||
                stage_create(lab, o->kit, o->workdir, &g->st, &err) < 0 ||
                (o->hidden != NULL && stage_hidden(o->hidden, &g->st, &err) < 0)) {
         fprintf(stderr, "%sgrader: cannot stage the lab\n", err.buf);

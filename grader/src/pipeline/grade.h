@@ -16,7 +16,8 @@
 
 struct grade_opts {
     const char *kit;
-    const char *submission; /* a directory or an archive; NULL: the lab's skeleton */
+    const char *submission; /* a directory or an archive, as given; NULL: the skeleton */
+    const char *skeleton;   /* the lab's skeleton (KIT/skeletons/LAB) */
     const char *hidden;     /* a hidden-test tree, or NULL */
     const char *workdir;    /* NULL: a fresh one under TMPDIR */
     int jobs;

@@ -5,14 +5,13 @@
 #define OSLABS_MANIFEST_H
 
 #include <stdbool.h>
+#include "lib/normalize.h"
 #include "lib/util.h"
 #include "sandbox/features.h"
 
 enum kind { KIND_CMOCKA, KIND_EXEC, KIND_TRACE, KIND_VALGRIND, KIND_STRACE, KIND_SYMBOLS };
 
 enum visibility { VIS_VISIBLE, VIS_HIDDEN, VIS_AFTER_DUE, VIS_AFTER_PUBLISHED };
-
-enum norm_flag { NORM_PIDS = 1 << 0, NORM_WHITESPACE = 1 << 1, NORM_SORT = 1 << 2 };
 
 enum vg_tool { VG_MEMCHECK, VG_HELGRIND, VG_DRD };
 enum vg_leaks { LEAKS_DEFINITE, LEAKS_ALL, LEAKS_NONE };

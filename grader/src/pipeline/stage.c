@@ -151,3 +151,20 @@ void stage_protect_hidden(const struct lab *lab, const struct stage *st)
         }
     }
 }
+
+int stage_check_files(const struct lab *lab, struct strbuf *err)
+{
+    int bad = 0;
+
+    for (size_t i = 0; i < lab->files.n; i++) {
+        char *p = xasprintf("%s/%s", lab->dir, lab->files.v[i]);
+        struct stat st;
+        if (lstat(p, &st) == 0) {
+            sb_addf(err, "%s: files: '%s' is also a file of the lab\n", lab->ini_path,
+                    lab->files.v[i]);
+            bad++;
+        }
+        free(p);
+    }
+    return bad;
+}

@@ -27,6 +27,9 @@ struct stage {
 int stage_create(const struct lab *lab, const char *kit, const char *workdir, struct stage *st,
                  struct strbuf *err);
 
+/* Student files must not shadow the lab's own files: how many do, each in err. */
+int stage_check_files(const struct lab *lab, struct strbuf *err);
+
 /*
  * Copies the student's files from sub: regular files only, no links, at most
  * STUDENT_FILE_MAX bytes each. Returns how many were unusable, each one

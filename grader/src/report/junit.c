@@ -85,7 +85,8 @@ int report_junit(const struct report *r, const char *path)
     sb_addf(&s,
             "  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
             "skipped=\"%d\" time=\"%.3f\" timestamp=\"%s\">\n",
-            r->lab->name, tests, r->tot.failed, r->tot.notrun, r->tot.skipped, r->total_time, stamp);
+            r->lab->name, tests, r->tot.failed, r->tot.notrun, r->tot.skipped, r->total_time,
+            stamp);
     sb_addf(&s,
             "    <properties><property name=\"score\" value=\"%g\"/>"
             "<property name=\"max_score\" value=\"%g\"/>"

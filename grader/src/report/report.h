@@ -21,7 +21,7 @@ struct report {
     size_t n;
     const struct build_result *build; /* NULL when the build did not run */
     const char *setup_problem;        /* e.g. missing student files; NULL if none */
-    const struct host *host; /* the sandbox's layers */
+    const struct host *host;          /* the sandbox's layers */
     int jobs, repeat;
     double total_time;
     struct score_totals tot; /* from score_totals() */

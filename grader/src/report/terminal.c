@@ -21,8 +21,8 @@ char *report_summary_line(const struct report *r)
     double pct = r->tot.max > 0 ? 100.0 * r->tot.earned / r->tot.max : 0;
 
     sb_init(&s);
-    sb_addf(&s, "Score: %g/%g (%.1f%%): %d passed, %d failed", r->tot.earned, r->tot.max, pct, r->tot.passed,
-            r->tot.failed);
+    sb_addf(&s, "Score: %g/%g (%.1f%%): %d passed, %d failed", r->tot.earned, r->tot.max, pct,
+            r->tot.passed, r->tot.failed);
     if (r->tot.notrun > 0)
         sb_addf(&s, ", %d not run", r->tot.notrun);
     if (r->tot.skipped > 0)
@@ -69,7 +69,8 @@ static void print_header(const struct report *r, FILE *out, bool colour)
     fprintf(out, "%s%s%s: %s\n", colour ? BOLD : "", r->lab->name, colour ? RESET : "",
             r->lab->title);
     fprintf(out, "submission  %s\n", r->submission ? r->submission : "(default)");
-    fprintf(out, "sandbox     %s; %d parallel job%s", r->host->layer, r->jobs, r->jobs == 1 ? "" : "s");
+    fprintf(out, "sandbox     %s; %d parallel job%s", r->host->layer, r->jobs,
+            r->jobs == 1 ? "" : "s");
     if (r->repeat > 1)
         fprintf(out, "; every test run %d times", r->repeat);
     fputc('\n', out);

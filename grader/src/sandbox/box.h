@@ -64,8 +64,8 @@ struct box_limits {
 
 struct box_spec {
     const struct host *host; /* what the machine allows (host_probe); outlives the box */
-    char *const *argv;    /* the program, searched in PATH of envp */
-    int (*fn)(void *arg); /* or a function of the grader, for probes */
+    char *const *argv;       /* the program, searched in PATH of envp */
+    int (*fn)(void *arg);    /* or a function of the grader, for probes */
     void *arg;
     const char *cwd;
     char *const *envp;

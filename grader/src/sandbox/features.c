@@ -39,47 +39,62 @@ static int try_sched_fifo(void *arg)
     return sched_setscheduler(0, SCHED_FIFO, &sp) == 0 ? 0 : 1;
 }
 
+/* Forks a child that runs child() (which does not return) and waits for it
+ * to stop or end: its pid with *status, or -1. */
+static pid_t fork_and_wait(void (*child)(void), int *status)
+{
+    pid_t pid = fork();
+
+    if (pid < 0)
+        return -1;
+    if (pid == 0)
+        child();
+    if (waitpid(pid, status, 0) < 0)
+        return -1;
+    return pid;
+}
+
+static void traced_child(void)
+{
+    if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+        _exit(1);
+    raise(SIGSTOP);
+    _exit(0);
+}
+
 static int try_ptrace(void *arg)
 {
     int status;
-    pid_t pid = fork();
+    pid_t pid = fork_and_wait(traced_child, &status);
 
     (void)arg;
     if (pid < 0)
-        return 1;
-    if (pid == 0) {
-        if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
-            _exit(1);
-        raise(SIGSTOP);
-        _exit(0);
-    }
-    if (waitpid(pid, &status, 0) < 0)
         return 1;
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     return WIFSTOPPED(status) || WIFSIGNALED(status) ? 0 : 1;
 }
 
+static void strace_child(void)
+{
+    int null = open("/dev/null", O_WRONLY);
+
+    if (null >= 0) {
+        dup2(null, 1);
+        dup2(null, 2);
+    }
+    execlp("strace", "strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=write", "-o", "/dev/null",
+           "true", (char *)NULL);
+    _exit(127);
+}
+
 /* strace can follow a child here (ptrace allowed, seccomp-bpf filtering works). */
 static int try_strace(void *arg)
 {
     int status;
-    pid_t pid = fork();
 
     (void)arg;
-    if (pid < 0)
-        return 1;
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        if (null >= 0) {
-            dup2(null, 1);
-            dup2(null, 2);
-        }
-        execlp("strace", "strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=write", "-o",
-               "/dev/null", "true", (char *)NULL);
-        _exit(127);
-    }
-    if (waitpid(pid, &status, 0) < 0)
+    if (fork_and_wait(strace_child, &status) < 0)
         return 1;
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
@@ -94,22 +109,8 @@ static int try_userns(void *arg)
 static bool in_box(const struct host *host, int (*fn)(void *), unsigned caps)
 {
     char *envp[] = {"PATH=/usr/bin:/bin", NULL};
-    struct box_spec spec;
-    struct box_result res;
-    bool ok;
 
-    memset(&spec, 0, sizeof(spec));
-    spec.fn = fn;
-    spec.envp = envp;
-    spec.timeout = 10;
-    spec.untrusted = true;
-    spec.host = host;
-    spec.uid = spec.gid = host->uid_base + 1;
-    spec.caps = caps;
-    box_run(&spec, &res);
-    ok = res.end == BOX_EXITED && res.code == 0;
-    box_result_free(&res);
-    return ok;
+    return host_try(host, fn, envp, host->uid_base + 1, caps);
 }
 
 static bool have_program(const char *name)
@@ -202,8 +203,8 @@ const char *probe_feature(const struct host *host, unsigned bit)
         if (bit != 1u << i)
             continue;
         if (!probed[i]) {
-            results[i] =
-                pretend_missing(bit) ? "not available (OSLABS_PRETEND_MISSING)" : probe_one(host, bit);
+            results[i] = pretend_missing(bit) ? "not available (OSLABS_PRETEND_MISSING)"
+                                              : probe_one(host, bit);
             probed[i] = true;
         }
         return results[i];

@@ -37,26 +37,33 @@ static int probe_ok(void *arg)
     return access("/proc/self/status", R_OK) == 0 && getpid() > 1 ? 0 : 1;
 }
 
-/* Can an untrusted box with these namespaces run a function? */
-static bool try_namespaces(struct host *h, int flags)
+bool host_try(const struct host *h, int (*fn)(void *), char *const *envp, uid_t uid, unsigned caps)
 {
     struct box_spec spec;
     struct box_result res;
-    char *envp[] = {NULL};
     bool ok;
 
     memset(&spec, 0, sizeof(spec));
-    spec.fn = probe_ok;
+    spec.fn = fn;
     spec.envp = envp;
     spec.timeout = 10;
     spec.untrusted = true;
-    spec.uid = spec.gid = h->uid_base;
+    spec.uid = spec.gid = uid;
     spec.host = h;
-    h->ns_flags = flags;
+    spec.caps = caps;
     box_run(&spec, &res);
     ok = res.end == BOX_EXITED && res.code == 0;
     box_result_free(&res);
     return ok;
+}
+
+/* Can an untrusted box with these namespaces run a function? */
+static bool try_namespaces(struct host *h, int flags)
+{
+    char *envp[] = {NULL};
+
+    h->ns_flags = flags;
+    return host_try(h, probe_ok, envp, h->uid_base, 0);
 }
 
 void host_hide_paths(struct host *h, const struct strv *paths)

@@ -48,4 +48,10 @@ void host_hide_paths(struct host *h, const struct strv *paths);
  */
 void host_probe(struct host *h);
 
+/*
+ * Runs fn(NULL) in an untrusted box of h (10 s at most) as uid, keeping
+ * caps (enum cap_flag), with envp: true when it returned 0. For probes.
+ */
+bool host_try(const struct host *h, int (*fn)(void *), char *const *envp, uid_t uid, unsigned caps);
+
 #endif

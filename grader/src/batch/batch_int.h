@@ -1,0 +1,100 @@
+/*
+ * batch_int.h - what the files of batch/ share: the options, the students
+ * and the batch, and each step's entry points. Private to batch/.
+ */
+#ifndef OSLABS_BATCH_INT_H
+#define OSLABS_BATCH_INT_H
+
+#include <cjson/cJSON.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "lab.h"
+#include "lib/util.h"
+
+#define EXIT_INTERRUPTED 130
+#define KILL_GRACE       10.0 /* seconds between SIGTERM and SIGKILL */
+
+enum mode { MODE_AUTO, MODE_LOCAL, MODE_CONTAINER };
+
+struct batch_opts {
+    const char *lab_arg, *subs, *out, *hidden;
+    int jobs, repeat, shard_i, shard_n;
+    enum mode mode;
+    bool force;
+    double timeout; /* per submission; 0: from the manifest */
+};
+
+enum state { ST_SKIP, ST_TODO, ST_RUNNING, ST_DONE };
+
+struct student {
+    char *name; /* its directory in OUT */
+    char *path; /* the submission: a directory or an archive */
+    char *hash; /* submission and lab, hex */
+    enum state state;
+    pid_t pid;
+    double start, deadline, kill_at;
+    bool timed_out;
+};
+
+struct batch {
+    const struct batch_opts *o;
+    char *kit, *self, *labdir, *subs, *out, *inflight, *hidden;
+    char *container_label, *engine;
+    struct student *st;
+    size_t n, todo, done, failures, running;
+    double t0, timeout, max_score;
+    int test_jobs;
+    bool tty;
+};
+
+/* How one submission's grading ended, for batch.json, batch.log and the terminal. */
+struct verdict {
+    const char *status; /* graded, build-failed, timed-out, error */
+    char *reason;
+    double score, max;
+};
+
+/* Set by SIGINT, SIGTERM or SIGHUP: stop starting, kill what runs, keep what is done. */
+extern volatile sig_atomic_t batch_interrupted;
+
+/* options.c: the command line; an error message, then EXIT_USAGE. */
+extern const char batch_usage[];
+int batch_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int parse_batch_options(int argc, char **argv, struct batch_opts *o);
+
+/* students.c: every submission of the directory, then those left to grade
+ * (not another shard's, not graded already with the same hash). */
+int list_submissions(struct batch *b);
+void select_students(struct batch *b);
+
+/* spawn.c: the sandbox to grade in (container or local); a grader for one student. */
+int choose_mode(struct batch *b);
+int engine_snippet(struct batch *b, const char *snippet);
+void start_student(struct batch *b, struct student *s);
+
+/* verdict.c: what a finished grader left in tmp says. */
+void judge_student(const struct batch *b, const struct student *s, const char *tmp, int wstatus,
+                   struct verdict *v);
+
+/* publish.c: a student's files, written and moved into OUT in one rename. */
+cJSON *read_json_file(const char *path);
+void write_fallback_results(const char *tmp, const struct verdict *v);
+void write_meta(struct batch *b, const struct student *s, const char *tmp, const struct verdict *v,
+                double seconds);
+void publish(struct batch *b, const struct student *s, const char *tmp);
+void log_line(struct batch *b, const struct student *s, const struct verdict *v, double seconds);
+
+/* progress.c: the progress bar on a terminal, a line per student. */
+void show_progress(const struct batch *b);
+void report_done(struct batch *b, const struct student *s, const struct verdict *v, double seconds);
+
+/* loop.c: grades the students left, jobs at a time, until done or interrupted. */
+void run_all(struct batch *b);
+
+/* merge.c: grades.csv and summary.md of the batch output directories. */
+int write_gradebook(const char *const *dirs, size_t n, const char *out, bool quiet);
+
+#endif
