@@ -1,7 +1,7 @@
 /*
- * common.c - what every kind shares: the run context, the paths and $-words
- * of a test, its program's argv and environment, how a program's end is
- * judged, and how evidence (output, logs, diffs) is shown.
+ * common.c - what every kind shares: the run context, the paths and
+ * $-words of a test, its program's argv, environment and box, the reason a
+ * run failed, and how evidence (output, logs, diffs) is shown.
  */
 #define _GNU_SOURCE
 #include "kinds/kind.h"
@@ -201,39 +201,8 @@ void kind_show_lines(struct strbuf *d, const char *title, const char *text, int 
         sb_adds(d, "[more lines not shown]\n");
 }
 
-/* The common part: how the program ended, and the harness's verdict. */
-void kind_judge_program(struct run_ctx *ctx, const struct box_result *r)
-{
-    const struct test *t = ctx->test;
-    char *end = box_describe_end(r, t->timeout);
-
-    if (r->end == BOX_TIMEOUT || r->end == BOX_FAILED || r->end == BOX_SIGNALED) {
-        if (r->end == BOX_SIGNALED && kind_uses_harness(t)) {
-            char *why = harness_error(r);
-            kind_fail(ctx, "%s%s%s", end, why ? ": " : "", why ? why : "");
-            free(why);
-        } else {
-            kind_fail(ctx, "%s", end);
-        }
-    } else if (kind_uses_harness(t)) {
-        harness_judge(ctx, r);
-        if (t->exit_status >= 0 && r->code != t->exit_status && ctx->outcome == OUT_PASS)
-            kind_fail(ctx, "%s (expected %d)", end, t->exit_status);
-    } else if (t->exit_status >= 0 && r->code != t->exit_status) {
-        kind_fail(ctx, "%s (expected %d)", end, t->exit_status);
-    }
-    free(end);
-}
-
 void kind_backtraced_spec(struct run_ctx *ctx, struct box_spec *spec)
 {
     kind_program_spec(ctx, spec);
     spec->backtrace = true;
-}
-
-bool kind_judge_exit(struct run_ctx *ctx, struct box_result *r)
-{
-    kind_judge_program(ctx, r);
-    kind_show_output(ctx, r);
-    return false;
 }

@@ -1,7 +1,7 @@
 /*
  * kind.h - one kind of test, as the table in kinds.c sees it, and what the
- * kinds share (common.c, and the harness verdict in cmocka.c). Private to
- * kinds/.
+ * kinds share: common.c (context, paths, argv, evidence) and program.c (how
+ * a program's end and the harness's verdict are judged). Private to kinds/.
  */
 #ifndef OSLABS_KIND_H
 #define OSLABS_KIND_H
@@ -59,7 +59,7 @@ void kind_show_lines(struct strbuf *d, const char *title, const char *text, int 
  * program, its verdict. */
 void kind_judge_program(struct run_ctx *ctx, const struct box_result *r);
 
-/* The harness (cmocka.c): its verdict into ctx; cmocka's own words for a
+/* The harness (program.c): its verdict into ctx; cmocka's own words for a
  * failed assertion with its location, or NULL (a new string). */
 void harness_judge(struct run_ctx *ctx, const struct box_result *r);
 char *harness_error(const struct box_result *r);

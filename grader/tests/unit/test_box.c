@@ -24,17 +24,23 @@
 static char *env[] = {"PATH=/usr/bin:/bin", "LC_ALL=C", NULL};
 static struct host host; /* probed once, in setup() */
 
+/* A box for argv with the test environment, timing out after timeout. */
+static void spec_init(struct box_spec *spec, char **argv, double timeout)
+{
+    memset(spec, 0, sizeof(*spec));
+    spec->host = &host;
+    spec->argv = argv;
+    spec->envp = env;
+    spec->timeout = timeout;
+}
+
 static void run_sh(const char *script, double timeout, bool verdict, struct box_result *r)
 {
     char *argv[] = {"bash", "-c", (char *)script, NULL};
     struct box_spec spec;
 
-    memset(&spec, 0, sizeof(spec));
-    spec.host = &host;
-    spec.argv = argv;
-    spec.envp = env;
+    spec_init(&spec, argv, timeout);
     spec.cwd = "/";
-    spec.timeout = timeout;
     spec.untrusted = true;
     spec.uid = spec.gid = host.uid_base + 40;
     spec.verdict = verdict;
@@ -200,11 +206,7 @@ static void private_tmp_keeps_only_the_work_directory_read_only(void **state)
     snprintf(script, sizeof(script),
              "test ! -e %s && test -d %s && touch /tmp/mine && ! touch %s/x 2>/dev/null && echo ok",
              host_file, keep, keep);
-    memset(&spec, 0, sizeof(spec));
-    spec.host = &host;
-    spec.argv = argv;
-    spec.envp = env;
-    spec.timeout = 10;
+    spec_init(&spec, argv, 10);
     spec.untrusted = true;
     spec.uid = spec.gid = host.uid_base + 40;
     spec.keep_path = keep;
@@ -258,11 +260,7 @@ static void boxes_leave_the_graders_descriptors_alone(void **state)
     struct box_result r;
 
     (void)state;
-    memset(&spec, 0, sizeof(spec));
-    spec.host = &host;
-    spec.argv = argv;
-    spec.envp = env;
-    spec.timeout = 5;
+    spec_init(&spec, argv, 5);
     for (int i = 0; i < 2; i++) {
         spec.untrusted = i == 1;
         spec.uid = spec.gid = host.uid_base + 40;
@@ -282,11 +280,7 @@ static void missing_program_is_a_box_failure(void **state)
     struct box_result r;
 
     (void)state;
-    memset(&spec, 0, sizeof(spec));
-    spec.host = &host;
-    spec.argv = argv;
-    spec.envp = env;
-    spec.timeout = 5;
+    spec_init(&spec, argv, 5);
     box_run(&spec, &r);
     assert_int_equal(r.end, BOX_FAILED);
     assert_string_equal(r.error, "cannot run '/nonexistent/prog': No such file or directory");
