@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "lab.h"
 #include "debug.h"
+#include "inspect.h"
 #include "batch/batch.h"
 #include "kinds/kinds.h"
 #include "lib/fsutil.h"
@@ -88,9 +89,10 @@ static int load_lab(const char *kit, const struct options *o, struct lab *lab)
     }
     sb_init(&err);
     if (o->hidden != NULL && (hidden = absolute_path(o->hidden)) == NULL) {
+        int e = errno;
         if (manifest_load(dir, lab, &err) == 0) { /* its errors first, as for any lab */
             manifest_free(lab);
-            sb_addf(&err, "%s: %s\n", o->hidden, strerror(errno));
+            sb_addf(&err, "%s: %s\n", o->hidden, strerror(e));
         }
         rc = -1;
     } else {
@@ -288,30 +290,24 @@ static int cmd_run(const char *kit, struct options *o)
 static int cmd_list(const char *kit, struct options *o)
 {
     struct lab lab;
-    double total = 0;
 
     if (load_lab(kit, o, &lab) < 0)
         return EXIT_USAGE;
-    printf("%s: %s\nstudent files: ", lab.name, lab.title);
-    for (size_t i = 0; i < lab.files.n; i++)
-        printf("%s%s", i ? " " : "", lab.files.v[i]);
-    printf("\n\n%-34s %-8s %7s %8s  %-10s %s\n", "TEST", "KIND", "POINTS", "TIMEOUT", "VISIBILITY",
-           "REQUIRES");
-    for (size_t i = 0; i < lab.ntests; i++) {
-        const struct test *t = &lab.tests[i];
-        struct strbuf req;
-        sb_init(&req);
-        for (int b = 0; b < FEAT_COUNT; b++)
-            if (t->requires & (1u << b))
-                sb_addf(&req, "%s%s", req.len ? " " : "", feature_name(1u << b));
-        printf("%-34s %-8s %7g %7.1fs  %-10s %s%s\n", t->name, kind_name(t->kind), t->points,
-               t->timeout, visibility_name(t->visibility), req.buf, t->serial ? " (serial)" : "");
-        sb_free(&req);
-        total += t->points;
-    }
-    printf("\n%zu tests, %g points\n", lab.ntests, total);
+    inspect_list(&lab);
     manifest_free(&lab);
     return 0;
+}
+
+static int cmd_check(const char *kit, struct options *o)
+{
+    struct lab lab;
+    int rc;
+
+    if (load_lab(kit, o, &lab) < 0)
+        return EXIT_USAGE;
+    rc = inspect_check(&lab);
+    manifest_free(&lab);
+    return rc;
 }
 
 /* Prints one [lab] setting, for scripts (docker/grade.sh reads "container"). */
@@ -338,49 +334,6 @@ static int cmd_config(const char *kit, struct options *o)
         rc = usage_error("config: unknown key '%s' (container, name, title, files)", o->test);
     manifest_free(&lab);
     return rc;
-}
-
-static int check_path(const struct lab *lab, const struct test *t, const char *what,
-                      const char *rel, struct strbuf *err)
-{
-    char *p = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", lab->dir, rel);
-    int bad = 0;
-
-    if (!t->from_hidden && !is_regular(p)) {
-        sb_addf(err, "%s:%d: [test %s]: %s file '%s' does not exist\n", t->file, t->line, t->name,
-                what, rel);
-        bad = 1;
-    }
-    free(p);
-    return bad;
-}
-
-static int cmd_check(const char *kit, struct options *o)
-{
-    struct lab lab;
-    struct strbuf err;
-    int bad;
-    double total = 0;
-
-    if (load_lab(kit, o, &lab) < 0)
-        return EXIT_USAGE;
-    sb_init(&err);
-    bad = stage_check_files(&lab, &err);
-    for (size_t i = 0; i < lab.ntests; i++) {
-        const struct test *t = &lab.tests[i];
-        if (t->expect)
-            bad += check_path(&lab, t, "expect", t->expect, &err);
-        if (t->stdin_file)
-            bad += check_path(&lab, t, "stdin", t->stdin_file, &err);
-        total += t->points;
-    }
-    if (bad > 0)
-        fprintf(stderr, "%s", err.buf);
-    else
-        printf("%s: OK: %zu tests, %g points\n", lab.ini_path, lab.ntests, total);
-    sb_free(&err);
-    manifest_free(&lab);
-    return bad > 0 ? EXIT_USAGE : 0;
 }
 
 static int cmd_debug(const char *kit, struct options *o)

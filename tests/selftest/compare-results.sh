@@ -6,6 +6,7 @@
 #   compare-results.sh BEFORE AFTER [FILTER]   grade with both, then compare
 #   compare-results.sh grade GRADER DIR [FILTER]   grade with one, into DIR
 #   compare-results.sh diff DIR_A DIR_B            compare two DIRs
+#   compare-results.sh cli BEFORE AFTER            the other commands' output
 #
 # BEFORE is e.g. a build of the commit before the change:
 #   git worktree add /tmp/old COMMIT && make -C /tmp/old/grader
@@ -25,10 +26,13 @@
 # and pthread ids in backtraces, the count of processes the sandbox killed
 # (a fork bomb's), the first uid of the range this grader process claimed
 # (another grader may hold the first) and the "[truncated N bytes]" count.
-# What is left is
-# compared exactly: scores, outcomes, statuses, runs, names, order,
-# visibility, the sandbox layers and
-# every output's text.
+# What is left is compared exactly: scores, outcomes, statuses, runs,
+# names, order, visibility, the sandbox layers and every output's text;
+# and each grader's exit status.
+#
+# `cli` runs the commands that grade nothing (list, check, config, usage
+# and setup errors of run, debug, batch and merge) with both binaries and
+# compares their stdout, stderr and exit status exactly.
 #
 # Racy mutants can get a different verdict in two runs of the same binary;
 # grade the differing ones again with BEFORE (FILTER = their ids) to tell
@@ -113,7 +117,7 @@ normal() {
         def clean: gsub("[0-9]+(\\.[0-9]+)? ?(s|ms|seconds)\\b"; "N s")
             | gsub("0x[0-9a-f]+"; "0xADDR")
             | gsub("\\(LWP [0-9]+\\)"; "(LWP N)") | gsub("threadid=[0-9]+"; "threadid=N")
-            | gsub("killed [0-9]+ process"; "killed N process")
+            | gsub("killed [0-9]+ process(es)?"; "killed N processes")
             | gsub("uids from [0-9]+"; "uids from N")
             | gsub("truncated [0-9]+ bytes"; "truncated N bytes");
         walk(if type == "object" then del(.execution_time, .build_time, .time, .total_time)
@@ -145,6 +149,33 @@ compare() {
     [ "$differ" -eq 0 ] && [ "$missing" -eq 0 ]
 }
 
+# cli BEFORE AFTER: every command that grades nothing, output and status alike.
+cli() {
+    local f=$FIX c a b same=0 differ=0
+    local cmds=("config shell container" "config shell files" "config shell title" "config shell nokey"
+        "list $f" "check $f" "list shell" "check shell" "list no-such-lab" "run no-such-lab"
+        "run $f --only no-such-test" "run $f --submission $f/lab.ini" "run $f --jobs zero"
+        "run $f --repeat 0" "run $f --hidden /nonexistent" "list $f --hidden /nonexistent"
+        "frobnicate" "--help" "" "run" "list $f extra" "batch" "batch shell /nonexistent --out $OUT/cli-batch"
+        "batch shell tests --out $OUT/cli-batch --jobs 99" "batch shell tests --out $OUT/cli-batch --shard 3/2"
+        "merge" "merge /nonexistent" "debug $f trace-pids --tool foo" "debug $f no-such-test --tool none")
+    for c in "${cmds[@]}"; do
+        # shellcheck disable=SC2086
+        a=$("$1" $c 2>&1; echo "exit $?")
+        # shellcheck disable=SC2086
+        b=$("$2" $c 2>&1; echo "exit $?")
+        if [ "$a" = "$b" ]; then
+            same=$((same + 1))
+        else
+            echo "DIFFERS  grader $c:"
+            diff <(echo "$a") <(echo "$b") | sed 's/^/    /' | head -10
+            differ=$((differ + 1))
+        fi
+    done
+    echo "compare-results: cli: $same same, $differ differ"
+    [ "$differ" -eq 0 ]
+}
+
 case ${1:-} in
     grade)
         [ $# -ge 3 ] || { echo "usage: $0 grade GRADER DIR [FILTER]" >&2; exit 1; }
@@ -155,6 +186,10 @@ case ${1:-} in
         [ $# -eq 3 ] || { echo "usage: $0 diff DIR_A DIR_B" >&2; exit 1; }
         compare "$2" "$3"
         ;;
+    cli)
+        [ $# -eq 3 ] || { echo "usage: $0 cli BEFORE AFTER" >&2; exit 1; }
+        cli "$2" "$3"
+        ;;
     '' | -h | --help)
         sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'
         exit 1
@@ -163,7 +198,7 @@ case ${1:-} in
         [ $# -ge 2 ] || { echo "usage: $0 BEFORE AFTER [FILTER]" >&2; exit 1; }
         mkdir -p "$OUT/before" "$OUT/after"
         echo "$1" >"$OUT/before/grader" && echo "$2" >"$OUT/after/grader"
-        grade "$1" "$OUT/before" "${3:-.}" && grade "$2" "$OUT/after" "${3:-.}" &&
-            compare "$OUT/before" "$OUT/after"
+        grade "$1" "$OUT/before" "${3:-.}" && grade "$2" "$OUT/after" "${3:-.}"
+        compare "$OUT/before" "$OUT/after" && cli "$1" "$2"
         ;;
 esac
