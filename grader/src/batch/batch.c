@@ -143,7 +143,8 @@ static int setup_batch(struct batch *b)
         return batch_error("the submissions directory %s does not exist", b->o->subs);
     if (b->o->hidden != NULL && (b->hidden = absolute_path(b->o->hidden)) == NULL)
         return batch_error("--hidden %s: %s", b->o->hidden, strerror(errno));
-    if ((rc = load_batch_lab(b)) != 0 || (rc = prepare_out(b)) != 0 || (rc = choose_mode(b)) != 0)
+    if ((rc = load_batch_lab(b)) != 0 || (rc = prepare_out(b)) != 0 ||
+        (rc = spawn_choose_mode(b)) != 0)
         return rc;
     if (strcmp(b->engine, "container") == 0 && !valid_name(b->o->lab_arg))
         return batch_error("in a container, a lab is named (labs/NAME), not a path: %s",
@@ -151,9 +152,9 @@ static int setup_batch(struct batch *b)
     b->self = self_exe();
     b->test_jobs = cpus / b->o->jobs > 1 ? cpus / b->o->jobs : 1;
     b->tty = isatty(STDERR_FILENO) != 0;
-    if ((rc = list_submissions(b)) != 0)
+    if ((rc = students_list(b)) != 0)
         return rc;
-    select_students(b);
+    students_select(b);
     return 0;
 }
 
@@ -189,9 +190,9 @@ int batch_command(const char *kit, int argc, char **argv)
                b.o->jobs, b.engine);
         fflush(stdout);
         install_signals();
-        run_all(&b);
+        loop_run_all(&b);
         const char *dirs[] = {b.out};
-        rc = write_gradebook(dirs, 1, b.out, false);
+        rc = merge_gradebook(dirs, 1, b.out, false);
         printf("graded %zu of %zu (%zu not graded in full)%s\n", b.done, b.todo, b.failures,
                batch_interrupted ? "; interrupted: run the same command to go on" : "");
         if (batch_interrupted)

@@ -67,34 +67,36 @@ int parse_batch_options(int argc, char **argv, struct batch_opts *o);
 
 /* students.c: every submission of the directory, then those left to grade
  * (not another shard's, not graded already with the same hash). */
-int list_submissions(struct batch *b);
-void select_students(struct batch *b);
+int students_list(struct batch *b);
+void students_select(struct batch *b);
 
 /* spawn.c: the sandbox to grade in (container or local); a grader for one student. */
-int choose_mode(struct batch *b);
-int engine_snippet(struct batch *b, const char *snippet);
-void start_student(struct batch *b, struct student *s);
+int spawn_choose_mode(struct batch *b);
+int spawn_engine_snippet(struct batch *b, const char *snippet);
+void spawn_student(struct batch *b, struct student *s);
 
 /* verdict.c: what a finished grader left in tmp says. */
-void judge_student(const struct batch *b, const struct student *s, const char *tmp, int wstatus,
+void verdict_judge(const struct batch *b, const struct student *s, const char *tmp, int wstatus,
                    struct verdict *v);
 
 /* publish.c: a student's files, written and moved into OUT in one rename. */
-cJSON *read_json_file(const char *path);
-void write_fallback_results(const char *tmp, const struct verdict *v);
-void write_meta(struct batch *b, const struct student *s, const char *tmp, const struct verdict *v,
-                double seconds);
-void publish(struct batch *b, const struct student *s, const char *tmp);
-void log_line(struct batch *b, const struct student *s, const struct verdict *v, double seconds);
+cJSON *batch_read_json(const char *path);
+void publish_fallback_results(const char *tmp, const struct verdict *v);
+void publish_meta(struct batch *b, const struct student *s, const char *tmp,
+                  const struct verdict *v, double seconds);
+void publish_student(struct batch *b, const struct student *s, const char *tmp);
+void publish_log_line(struct batch *b, const struct student *s, const struct verdict *v,
+                      double seconds);
 
 /* progress.c: the progress bar on a terminal, a line per student. */
-void show_progress(const struct batch *b);
-void report_done(struct batch *b, const struct student *s, const struct verdict *v, double seconds);
+void progress_show(const struct batch *b);
+void progress_done(struct batch *b, const struct student *s, const struct verdict *v,
+                   double seconds);
 
 /* loop.c: grades the students left, jobs at a time, until done or interrupted. */
-void run_all(struct batch *b);
+void loop_run_all(struct batch *b);
 
 /* merge.c: grades.csv and summary.md of the batch output directories. */
-int write_gradebook(const char *const *dirs, size_t n, const char *out, bool quiet);
+int merge_gradebook(const char *const *dirs, size_t n, const char *out, bool quiet);
 
 #endif

@@ -20,20 +20,20 @@ static void finish_student(struct batch *b, struct student *s, int wstatus)
     double seconds = now_seconds() - s->start;
     struct verdict v;
 
-    judge_student(b, s, tmp, wstatus, &v);
-    write_fallback_results(tmp, &v);
-    write_meta(b, s, tmp, &v, seconds);
-    publish(b, s, tmp);
+    verdict_judge(b, s, tmp, wstatus, &v);
+    publish_fallback_results(tmp, &v);
+    publish_meta(b, s, tmp, &v, seconds);
+    publish_student(b, s, tmp);
     s->state = ST_DONE;
     b->running--;
     b->done++;
     if (strcmp(v.status, "graded") != 0)
         b->failures++;
-    log_line(b, s, &v, seconds);
-    report_done(b, s, &v, seconds);
+    publish_log_line(b, s, &v, seconds);
+    progress_done(b, s, &v, seconds);
     if (s->timed_out && strcmp(b->engine, "container") == 0) {
         char *rm = xasprintf("\"${e[@]}\" rm -f oslabs-batch-%s-%d", s->hash, (int)s->pid);
-        engine_snippet(b, rm);
+        spawn_engine_snippet(b, rm);
         free(rm);
     }
     free(v.reason);
@@ -91,12 +91,12 @@ static void stop_all(struct batch *b)
         char *rm = xasprintf("ids=$(\"${e[@]}\" ps -aq --filter label=oslabs.batch=%s); "
                              "[ -z \"$ids\" ] || \"${e[@]}\" rm -f $ids",
                              b->container_label);
-        engine_snippet(b, rm);
+        spawn_engine_snippet(b, rm);
         free(rm);
     }
 }
 
-void run_all(struct batch *b)
+void loop_run_all(struct batch *b)
 {
     size_t next = 0;
 
@@ -104,12 +104,12 @@ void run_all(struct batch *b)
     while (!batch_interrupted) {
         while (b->running < (size_t)b->o->jobs && next < b->n) {
             if (b->st[next].state == ST_TODO)
-                start_student(b, &b->st[next]);
+                spawn_student(b, &b->st[next]);
             next++;
         }
         if (b->running == 0)
             break;
-        show_progress(b);
+        progress_show(b);
         usleep(100 * 1000); /* children are few and slow: polling is plenty */
         reap_children(b);
         enforce_deadlines(b);

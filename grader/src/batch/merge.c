@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int write_gradebook(const char *const *dirs, size_t n, const char *out, bool quiet)
+int merge_gradebook(const char *const *dirs, size_t n, const char *out, bool quiet)
 {
     struct gradebook gb;
     struct strbuf err;
@@ -66,6 +66,6 @@ int merge_command(int argc, char **argv)
             return batch_error("%s is not a batch output directory", argv[i]);
     if (out != NULL && mkdir_p(out) < 0)
         return batch_error("%s: %s", out, strerror(errno));
-    rc = write_gradebook((const char *const *)argv + optind, (size_t)(argc - optind), out, false);
+    rc = merge_gradebook((const char *const *)argv + optind, (size_t)(argc - optind), out, false);
     return rc;
 }

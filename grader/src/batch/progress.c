@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-void report_done(struct batch *b, const struct student *s, const struct verdict *v, double seconds)
+void progress_done(struct batch *b, const struct student *s, const struct verdict *v,
+                   double seconds)
 {
     if (b->tty)
         fprintf(stderr, "\r\033[K");
@@ -18,7 +19,7 @@ void report_done(struct batch *b, const struct student *s, const struct verdict 
     fflush(stdout);
 }
 
-void show_progress(const struct batch *b)
+void progress_show(const struct batch *b)
 {
     double elapsed = now_seconds() - b->t0;
     double rate = elapsed > 0 ? (double)b->done * 60.0 / elapsed : 0;

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-cJSON *read_json_file(const char *path)
+cJSON *batch_read_json(const char *path)
 {
     size_t len;
     char *text = read_file_max(path, 64 << 20, &len);
@@ -47,7 +47,7 @@ static int write_json(const char *path, cJSON *j)
 }
 
 /* A Gradescope-shaped results.json for a submission the grader could not report on. */
-void write_fallback_results(const char *tmp, const struct verdict *v)
+void publish_fallback_results(const char *tmp, const struct verdict *v)
 {
     char *path = xasprintf("%s/results.json", tmp);
     cJSON *j = cJSON_CreateObject();
@@ -75,8 +75,8 @@ static void iso_time(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-void write_meta(struct batch *b, const struct student *s, const char *tmp, const struct verdict *v,
-                double seconds)
+void publish_meta(struct batch *b, const struct student *s, const char *tmp,
+                  const struct verdict *v, double seconds)
 {
     char *path = xasprintf("%s/batch.json", tmp), when[32];
     cJSON *j = cJSON_CreateObject();
@@ -109,7 +109,7 @@ static void fsync_path(const char *path, int flags)
 }
 
 /* Moves the finished tmp into OUT/NAME in one rename; an older result goes with it. */
-void publish(struct batch *b, const struct student *s, const char *tmp)
+void publish_student(struct batch *b, const struct student *s, const char *tmp)
 {
     char *final = xasprintf("%s/%s", b->out, s->name);
     static const char *const files[] = {"grade.log", "junit.xml", "results.json"};
@@ -128,7 +128,8 @@ void publish(struct batch *b, const struct student *s, const char *tmp)
     free(final);
 }
 
-void log_line(struct batch *b, const struct student *s, const struct verdict *v, double seconds)
+void publish_log_line(struct batch *b, const struct student *s, const struct verdict *v,
+                      double seconds)
 {
     char *path = xasprintf("%s/batch.log", b->out), when[32];
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);

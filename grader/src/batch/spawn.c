@@ -43,7 +43,7 @@ static int run_quiet(const char *cwd, char *const *argv)
 }
 
 /* A shell snippet run with the engine's command in "${e[@]}". */
-int engine_snippet(struct batch *b, const char *snippet)
+int spawn_engine_snippet(struct batch *b, const char *snippet)
 {
     char *script = xasprintf("read -r -a e <<<\"$(docker/engine.sh)\" || exit 1; %s", snippet);
     char *argv[] = {"/bin/bash", "-c", script, NULL};
@@ -53,12 +53,12 @@ int engine_snippet(struct batch *b, const char *snippet)
     return rc;
 }
 
-int choose_mode(struct batch *b)
+int spawn_choose_mode(struct batch *b)
 {
     const char *image = getenv("OSLABS_IMAGE") ? getenv("OSLABS_IMAGE") : "oslabs";
     bool want = b->o->mode == MODE_CONTAINER;
     char *check = xasprintf("\"${e[@]}\" image inspect '%s' >/dev/null", image);
-    int rc = b->o->mode == MODE_LOCAL ? 1 : engine_snippet(b, check);
+    int rc = b->o->mode == MODE_LOCAL ? 1 : spawn_engine_snippet(b, check);
 
     free(check);
     if (rc == 0) {
@@ -139,7 +139,7 @@ static void child_exec(struct batch *b, struct student *s, const char *tmp, pid_
     _exit(127);
 }
 
-void start_student(struct batch *b, struct student *s)
+void spawn_student(struct batch *b, struct student *s)
 {
     char *tmp = xasprintf("%s/%s", b->inflight, s->name);
     pid_t parent = getpid(), pid;

@@ -69,7 +69,7 @@ static int skip_hidden_entries(const struct dirent *d)
     return d->d_name[0] != '.';
 }
 
-int list_submissions(struct batch *b)
+int students_list(struct batch *b)
 {
     struct dirent **list;
     int n = scandir(b->subs, &list, skip_hidden_entries, alphasort);
@@ -117,7 +117,7 @@ static uint64_t config_hash(const struct batch *b)
 }
 
 /* Marks the students of other shards, and those graded already, as skipped. */
-void select_students(struct batch *b)
+void students_select(struct batch *b)
 {
     uint64_t config = config_hash(b);
 
@@ -134,7 +134,7 @@ void select_students(struct batch *b)
             xasprintf("%016llx", (unsigned long long)treehash_path(config, real ? real : s->path));
         free(real);
         char *meta = xasprintf("%s/%s/batch.json", b->out, s->name);
-        cJSON *j = b->o->force ? NULL : read_json_file(meta);
+        cJSON *j = b->o->force ? NULL : batch_read_json(meta);
         const cJSON *h = cJSON_GetObjectItemCaseSensitive(j, "hash");
         if (cJSON_IsString(h) && strcmp(h->valuestring, s->hash) == 0)
             s->state = ST_SKIP;

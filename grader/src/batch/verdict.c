@@ -68,11 +68,11 @@ static char *build_reason(const char *output)
                      (int)(strcspn(p, "\n") > 160 ? 160 : strcspn(p, "\n")), p);
 }
 
-void judge_student(const struct batch *b, const struct student *s, const char *tmp, int wstatus,
+void verdict_judge(const struct batch *b, const struct student *s, const char *tmp, int wstatus,
                    struct verdict *v)
 {
     char *json = xasprintf("%s/results.json", tmp), *log = xasprintf("%s/grade.log", tmp);
-    cJSON *r = read_json_file(json);
+    cJSON *r = batch_read_json(json);
     const cJSON *extra = cJSON_GetObjectItemCaseSensitive(r, "extra_data");
     const cJSON *build = cJSON_GetObjectItemCaseSensitive(extra, "build");
     const cJSON *problem = cJSON_GetObjectItemCaseSensitive(extra, "problem");

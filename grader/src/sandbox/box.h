@@ -13,7 +13,7 @@
  *          records and the verdict pipe, and enforces the wall clock. On a
  *          timeout it first asks gdb, in a box of its own, for a backtrace of
  *          every thread (backtrace.c), then closes the control pipe.
- * keeper   (keeper.c) is pid 1 of a new pid namespace where the kernel allows
+ * keeper   (keeper.c, named oslabs-keeper) is pid 1 of a new pid namespace where the kernel allows
  *          it (a child subreaper otherwise). It joins the box's cgroups,
  *          gives the box its own /proc, /dev/shm and /tmp, covers the hidden
  *          paths and makes the staged lab read-only (namespaces.c), forks the
@@ -41,7 +41,7 @@
  * the machine allows, probed once, handed to every box as box_spec.host),
  * cgroup.c (memory and pids limits over all of a box's processes),
  * hostlock.c (serial tests alone on the machine), features.c (does the
- * machine offer what a test requires).
+ * machine offer what a test requires), result.c (a box's end in words).
  */
 #ifndef OSLABS_BOX_H
 #define OSLABS_BOX_H
@@ -54,6 +54,7 @@
 #include "sandbox/host.h"
 
 #define BOX_OUTPUT_CAP (64 * 1024)
+
 struct box_limits {
     double cpu_s;  /* CPU seconds per process; 0: none */
     long as_mb;    /* address space; 0: none */
