@@ -20,15 +20,19 @@
 # test under --repeat). FILTER is a grep -E pattern on the submission's id
 # (solution/shell, skeleton/fsync, mutant/deadlock/global-lock, fixture/good).
 #
-# Ignored, because they vary between two runs of one binary: every time
-# (execution_time, build_time, each test's time and total_time), and in
-# outputs: numbers of seconds or milliseconds, hexadecimal addresses, LWP
-# and pthread ids in backtraces, the count of processes the sandbox killed
-# (a fork bomb's), the first uid of the range this grader process claimed
-# (another grader may hold the first) and the "[truncated N bytes]" count.
-# What is left is compared exactly: scores, outcomes, statuses, runs,
-# names, order, visibility, the sandbox layers and every output's text;
-# and each grader's exit status.
+# Two comparisons per submission. The verdicts must be the same: the
+# score, the build, and per test its outcome, score, status, runs and
+# passes. The whole report is then compared with what varies between two
+# runs of one binary taken out: every time (execution_time, build_time,
+# each test's time and total_time), and in outputs numbers of seconds or
+# milliseconds, hexadecimal addresses, LWP and pthread ids in backtraces,
+# the "[the sandbox killed N processes left running]" line (a timeout races
+# the processes' own end), the first uid of the range this grader process
+# claimed (another grader may hold the first), the work directory's random
+# name, valgrind's count of errors and the "[truncated N bytes]" count. A
+# report that still differs is listed as OUTPUT: a race test's evidence
+# (which interleaving crashsim or helgrind met first) can differ between
+# two runs of the same binary, so grade those again with BEFORE.
 #
 # `cli` runs the commands that grade nothing (list, check, config, usage
 # and setup errors of run, debug, batch and merge) with both binaries and
@@ -93,7 +97,8 @@ make_mutants() {
 grade() {
     local grader=$1 dir=$2 filter=${3:-.} id lab sub extra n=0 start
     make_mutants
-    submissions | grep -E -- "^[^ ]*($filter)" | while read -r id lab sub extra; do
+    submissions | while read -r id lab sub extra; do
+        grep -Eq -- "$filter" <<<"$id" || continue
         mkdir -p "$dir/$(dirname "$id")"
         # --only A,B becomes --only "A B" (one word for the grader)
         # shellcheck disable=SC2086
@@ -111,42 +116,63 @@ grade() {
     done
 }
 
-# The report with what varies from run to run taken out.
+# The verdicts alone: the score, and per test its outcome, score, status,
+# runs and passes; the build; nothing that a run may vary.
+verdicts() {
+    jq -S '{score, build: .extra_data.build, max: .extra_data.max_score,
+            skipped_points: .extra_data.skipped_points, problem: .extra_data.problem,
+            tests: [.tests[] | {name, score, max_score, status, visibility, tags,
+                                outcome: .extra_data.outcome, runs: .extra_data.runs,
+                                passed_runs: .extra_data.passed_runs}]}' "$1"
+}
+
+# The whole report with what varies from run to run taken out.
 normal() {
     jq -S '
-        def clean: gsub("[0-9]+(\\.[0-9]+)? ?(s|ms|seconds)\\b"; "N s")
-            | gsub("0x[0-9a-f]+"; "0xADDR")
+        def clean: gsub("\\[the sandbox killed [0-9]+ process(es)? left running\\]\n"; "")
+            | gsub("[0-9]+(\\.[0-9]+)? ?(s|ms|seconds)\\b"; "N s")
+            | gsub("0x[0-9a-fA-F]+"; "0xADDR")
             | gsub("\\(LWP [0-9]+\\)"; "(LWP N)") | gsub("threadid=[0-9]+"; "threadid=N")
-            | gsub("killed [0-9]+ process(es)?"; "killed N processes")
             | gsub("uids from [0-9]+"; "uids from N")
+            | gsub("/tmp/oslabs-[A-Za-z0-9_.-]+-[A-Za-z0-9]{6}"; "/tmp/oslabs-WORK")
+            | gsub("found [0-9]+ error"; "found N error")
             | gsub("truncated [0-9]+ bytes"; "truncated N bytes");
         walk(if type == "object" then del(.execution_time, .build_time, .time, .total_time)
              elif type == "string" then clean else . end)' "$1"
 }
 
-# diff DIR_A DIR_B: one line per submission that differs, and a summary.
+# diff DIR_A DIR_B: a line per submission whose verdicts differ (VERDICT)
+# or, the verdicts alike, whose normalised report differs (OUTPUT: compare
+# with two runs of one binary before blaming the change), and a summary.
 compare() {
-    local a=$1 b=$2 f id same=0 differ=0 missing=0
+    local a=$1 b=$2 f id same=0 output=0 verdict=0 missing=0
     while read -r f; do
         id=${f#"$a"/}
         id=${id%.json}
         if [ ! -f "$b/$id.json" ]; then
             echo "MISSING  $id (only in $a)"
             missing=$((missing + 1))
+        elif ! diff -q <(verdicts "$a/$id.json") <(verdicts "$b/$id.json") >/dev/null; then
+            echo "VERDICT  $id: scores $(jq .score "$a/$id.json") vs $(jq .score "$b/$id.json")"
+            diff <(verdicts "$a/$id.json") <(verdicts "$b/$id.json") | grep '^[<>]' | head -6 |
+                sed 's/^/    /'
+            verdict=$((verdict + 1))
         elif diff -q <(normal "$a/$id.json") <(normal "$b/$id.json") >/dev/null; then
             same=$((same + 1))
         else
-            echo "DIFFERS  $id: $(diff <(normal "$a/$id.json") \
-                <(normal "$b/$id.json") | grep -c '^[<>]') lines; scores $(jq .score "$a/$id.json") vs $(jq .score "$b/$id.json")"
-            differ=$((differ + 1))
+            echo "OUTPUT   $id: $(diff <(normal "$a/$id.json") <(normal "$b/$id.json") |
+                grep -c '^>') test output(s) differ, verdicts alike"
+            output=$((output + 1))
         fi
     done < <(find "$a" -name '*.json' | sort)
     for f in $(find "$a" -name '*.status' | sort); do
         id=${f#"$a"/}
-        [ "$(cat "$f")" = "$(cat "$b/$id" 2>/dev/null)" ] || echo "EXIT     ${id%.status}: $(cat "$f") vs $(cat "$b/$id" 2>/dev/null)"
+        [ "$(cat "$f")" = "$(cat "$b/$id" 2>/dev/null)" ] ||
+            echo "EXIT     ${id%.status}: $(cat "$f") vs $(cat "$b/$id" 2>/dev/null)"
     done
-    echo "compare-results: $same same, $differ differ, $missing missing ($a vs $b)"
-    [ "$differ" -eq 0 ] && [ "$missing" -eq 0 ]
+    echo "compare-results: $((same + output)) same verdicts ($same same reports," \
+        "$output with other output), $verdict other verdicts, $missing missing ($a vs $b)"
+    [ "$verdict" -eq 0 ] && [ "$missing" -eq 0 ]
 }
 
 # cli BEFORE AFTER: every command that grades nothing, output and status alike.
