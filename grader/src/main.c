@@ -60,21 +60,6 @@ static const char usage_text[] =
     "LAB is a lab's name (labs/LAB) or a path to a directory with a lab.ini.\n"
     "Exit status: 0 graded (whatever the score), 1 usage or setup error, 2 internal error.\n";
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("grader: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\n", stderr);
-    fputs(usage_text, stderr);
-    return EXIT_USAGE;
-}
-
 static int load_lab(const char *kit, const struct options *o, struct lab *lab)
 {
     struct strbuf err;
@@ -141,7 +126,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'j':
             if (parse_count_option(c == 'r' ? "repeat" : "jobs", optarg,
                                    c == 'r' ? &o->repeat : &o->jobs, msg, sizeof(msg)) < 0)
-                return usage_error("%s", msg);
+                return usage_fail(usage_text, "%s", msg);
             break;
         case 'J':
             o->json = optarg;
@@ -331,7 +316,8 @@ static int cmd_config(const char *kit, struct options *o)
         for (size_t i = 0; i < lab.files.n; i++)
             printf("%s\n", lab.files.v[i]);
     else
-        rc = usage_error("config: unknown key '%s' (container, name, title, files)", o->test);
+        rc = usage_fail(usage_text, "config: unknown key '%s' (container, name, title, files)",
+                        o->test);
     manifest_free(&lab);
     return rc;
 }
@@ -347,7 +333,7 @@ static int cmd_debug(const char *kit, struct options *o)
     for (size_t i = 0; i < ARRAY_LEN(tools); i++)
         known = known || strcmp(o->tool, tools[i]) == 0;
     if (!known)
-        return usage_error("--tool: '%s' is not gdb, valgrind, strace or none", o->tool);
+        return usage_fail(usage_text, "--tool: '%s' is not gdb, valgrind, strace or none", o->tool);
     if (load_lab(kit, o, &lab) < 0)
         return EXIT_USAGE;
     rc = debug_test(kit, &lab, &d);
@@ -384,13 +370,13 @@ static int dispatch(const char *kit, const char *cmd, int nwords, char **words, 
         if (strcmp(cmd, commands[i].name) != 0)
             continue;
         if (nwords != commands[i].words)
-            return usage_error("%s takes %d word%s after it", cmd, commands[i].words,
-                               commands[i].words == 1 ? "" : "s");
+            return usage_fail(usage_text, "%s takes %d word%s after it", cmd, commands[i].words,
+                              commands[i].words == 1 ? "" : "s");
         o->lab_arg = nwords > 0 ? words[0] : NULL;
         o->test = nwords > 1 ? words[1] : NULL;
         return commands[i].fn(kit, o);
     }
-    return usage_error("unknown command '%s'", cmd);
+    return usage_fail(usage_text, "unknown command '%s'", cmd);
 }
 
 /* A grader started with a closed stdin, stdout or stderr would hand out those numbers. */
@@ -417,7 +403,7 @@ int main(int argc, char **argv)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     o.jobs = cpus < 1 ? 1 : cpus > 64 ? 64 : (int)cpus;
     if (argc < 2)
-        return usage_error("no command");
+        return usage_fail(usage_text, "no command");
     cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         fputs(usage_text, stdout);

@@ -51,7 +51,7 @@ static int load_batch_lab(struct batch *b)
 
     b->labdir = lab_dir(b->kit, b->o->lab_arg);
     if (b->labdir == NULL)
-        return batch_error("no lab '%s' (%s)", b->o->lab_arg, strerror(errno));
+        return usage_fail(NULL, "no lab '%s' (%s)", b->o->lab_arg, strerror(errno));
     sb_init(&err);
     rc = lab_load(b->labdir, b->hidden, &lab, &err);
     if (rc < 0) {
@@ -74,24 +74,24 @@ static int lock_out(struct batch *b)
 
     free(path);
     if (fd < 0)
-        return batch_error("%s: %s", b->out, strerror(errno));
+        return usage_fail(NULL, "%s: %s", b->out, strerror(errno));
     if (flock(fd, LOCK_EX | LOCK_NB) < 0)
-        return batch_error("another batch is writing %s; wait for it, or use another --out",
-                           b->out);
+        return usage_fail(NULL, "another batch is writing %s; wait for it, or use another --out",
+                          b->out);
     return 0; /* held until we exit */
 }
 
 static int prepare_out(struct batch *b)
 {
     if (mkdir_p(b->o->out) < 0)
-        return batch_error("%s: %s", b->o->out, strerror(errno));
+        return usage_fail(NULL, "%s: %s", b->o->out, strerror(errno));
     b->out = absolute_path(b->o->out);
     if (b->out == NULL || lock_out(b) != 0)
         return EXIT_USAGE;
     b->inflight = xasprintf("%s/.inflight", b->out);
     remove_tree(b->inflight); /* what a killed batch left half done */
     if (mkdir(b->inflight, 0755) < 0)
-        return batch_error("%s: %s", b->inflight, strerror(errno));
+        return usage_fail(NULL, "%s: %s", b->inflight, strerror(errno));
     b->container_label =
         xasprintf("%016llx", (unsigned long long)treehash_string(TREEHASH_INIT, b->out));
     return 0;
@@ -140,15 +140,15 @@ static int setup_batch(struct batch *b)
     int cpus = usable_cpus(), rc;
 
     if (!is_dir(b->o->subs) || (b->subs = absolute_path(b->o->subs)) == NULL)
-        return batch_error("the submissions directory %s does not exist", b->o->subs);
+        return usage_fail(NULL, "the submissions directory %s does not exist", b->o->subs);
     if (b->o->hidden != NULL && (b->hidden = absolute_path(b->o->hidden)) == NULL)
-        return batch_error("--hidden %s: %s", b->o->hidden, strerror(errno));
+        return usage_fail(NULL, "--hidden %s: %s", b->o->hidden, strerror(errno));
     if ((rc = load_batch_lab(b)) != 0 || (rc = prepare_out(b)) != 0 ||
         (rc = spawn_choose_mode(b)) != 0)
         return rc;
     if (strcmp(b->engine, "container") == 0 && !valid_name(b->o->lab_arg))
-        return batch_error("in a container, a lab is named (labs/NAME), not a path: %s",
-                           b->o->lab_arg);
+        return usage_fail(NULL, "in a container, a lab is named (labs/NAME), not a path: %s",
+                          b->o->lab_arg);
     b->self = self_exe();
     b->test_jobs = cpus / b->o->jobs > 1 ? cpus / b->o->jobs : 1;
     b->tty = isatty(STDERR_FILENO) != 0;

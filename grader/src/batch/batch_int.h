@@ -60,9 +60,8 @@ struct verdict {
 /* Set by SIGINT, SIGTERM or SIGHUP: stop starting, kill what runs, keep what is done. */
 extern volatile sig_atomic_t batch_interrupted;
 
-/* options.c: the command line; an error message, then EXIT_USAGE. */
+/* options.c: the command line (errors: usage_fail(NULL, ...), EXIT_USAGE). */
 extern const char batch_usage[];
-int batch_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_batch_options(int argc, char **argv, struct batch_opts *o);
 
 /* students.c: every submission of the directory, then those left to grade

@@ -28,7 +28,7 @@ int merge_gradebook(const char *const *dirs, size_t n, const char *out, bool qui
     gradebook_sort(&gb);
     if (rc == 0 && out != NULL) {
         if (gradebook_write(&gb, out) < 0)
-            rc = batch_error("writing %s/grades.csv: %s", out, strerror(errno));
+            rc = usage_fail(NULL, "writing %s/grades.csv: %s", out, strerror(errno));
         else if (!quiet)
             printf("%zu students: %s/grades.csv, %s/summary.md\n", gb.n, out, out);
     } else if (rc == 0) {
@@ -60,12 +60,12 @@ int merge_command(int argc, char **argv)
         }
     }
     if (optind >= argc)
-        return batch_error("merge needs at least one batch output directory");
+        return usage_fail(NULL, "merge needs at least one batch output directory");
     for (int i = optind; i < argc; i++)
         if (!is_dir(argv[i]))
-            return batch_error("%s is not a batch output directory", argv[i]);
+            return usage_fail(NULL, "%s is not a batch output directory", argv[i]);
     if (out != NULL && mkdir_p(out) < 0)
-        return batch_error("%s: %s", out, strerror(errno));
+        return usage_fail(NULL, "%s: %s", out, strerror(errno));
     rc = merge_gradebook((const char *const *)argv + optind, (size_t)(argc - optind), out, false);
     return rc;
 }

@@ -15,25 +15,13 @@ const char batch_usage[] =
     "       grader merge --out DIR OUT... (or grades.csv on stdout without --out)\n"
     "SUBMISSIONS_DIR holds one directory or archive (.zip, .tar, .tar.gz, ...) per student.\n";
 
-int batch_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("grader: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\n", stderr);
-    return EXIT_USAGE;
-}
-
 static int parse_shard(const char *s, struct batch_opts *o)
 {
     int i, n, used = 0;
 
     if (sscanf(s, "%d/%d%n", &i, &n, &used) != 2 || s[used] != '\0' || n < 1 || n > 10000 ||
         i < 1 || i > n)
-        return batch_error("--shard: '%s' is not I/N with 1 <= I <= N (e.g. 1/4)", s);
+        return usage_fail(NULL, "--shard: '%s' is not I/N with 1 <= I <= N (e.g. 1/4)", s);
     o->shard_i = i;
     o->shard_n = n;
     return 0;
@@ -66,7 +54,7 @@ int parse_batch_options(int argc, char **argv, struct batch_opts *o)
         case 'r':
             if (parse_count_option(c == 'r' ? "repeat" : "jobs", optarg,
                                    c == 'r' ? &o->repeat : &o->jobs, msg, sizeof(msg)) < 0)
-                return batch_error("%s", msg);
+                return usage_fail(NULL, "%s", msg);
             break;
         case 'C':
             o->mode = MODE_CONTAINER;
@@ -86,7 +74,7 @@ int parse_batch_options(int argc, char **argv, struct batch_opts *o)
             break;
         case 'T':
             if (parse_double(optarg, 1, 86400, &d) < 0)
-                return batch_error("--timeout: '%s' is not a number of seconds", optarg);
+                return usage_fail(NULL, "--timeout: '%s' is not a number of seconds", optarg);
             o->timeout = d;
             break;
         case 'h':
@@ -99,7 +87,7 @@ int parse_batch_options(int argc, char **argv, struct batch_opts *o)
     }
     if (argc - optind != 2 || o->out == NULL) {
         fputs(batch_usage, stderr);
-        return batch_error("batch needs LAB, SUBMISSIONS_DIR and --out DIR");
+        return usage_fail(NULL, "batch needs LAB, SUBMISSIONS_DIR and --out DIR");
     }
     o->lab_arg = argv[optind];
     o->subs = argv[optind + 1];

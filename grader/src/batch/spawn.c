@@ -67,9 +67,10 @@ int spawn_choose_mode(struct batch *b)
     }
     b->engine = xstrdup("local");
     if (want)
-        return batch_error("--container: no container engine with the image '%s' works here "
-                           "(docker/engine.sh; make image), or grade with --local",
-                           image);
+        return usage_fail(NULL,
+                          "--container: no container engine with the image '%s' works here "
+                          "(docker/engine.sh; make image), or grade with --local",
+                          image);
     if (b->o->mode == MODE_AUTO)
         fprintf(stderr,
                 "grader: no container engine with the image '%s': grading in the local "

@@ -75,7 +75,7 @@ int students_list(struct batch *b)
     int n = scandir(b->subs, &list, skip_hidden_entries, alphasort);
 
     if (n < 0)
-        return batch_error("%s: %s", b->subs, strerror(errno));
+        return usage_fail(NULL, "%s: %s", b->subs, strerror(errno));
     for (int i = 0; i < n; i++) {
         char *p = xasprintf("%s/%s", b->subs, list[i]->d_name);
         char *real = realpath(p, NULL);

@@ -466,3 +466,17 @@ int parse_count_option(const char *name, const char *arg, int *out, char *msg, s
     *out = (int)n;
     return 0;
 }
+
+int usage_fail(const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("grader: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n", stderr);
+    if (usage != NULL)
+        fputs(usage, stderr);
+    return EXIT_USAGE;
+}

@@ -23,6 +23,9 @@ char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/* "grader: MESSAGE" on stderr, then usage (if not NULL); returns EXIT_USAGE. */
+int usage_fail(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Reports an internal error and exits with status 2. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
