@@ -19,12 +19,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fsutil.h"
-#include "gradebook.h"
-#include "hostlock.h"
-#include "treehash.h"
-#include "unpack.h"
-#include "util.h"
+#include "lib/fsutil.h"
+#include "report/gradebook.h"
+#include "sandbox/hostlock.h"
+#include "batch/treehash.h"
+#include "pipeline/submission.h"
+#include "lib/util.h"
 
 static char *make_tmpdir(void)
 {

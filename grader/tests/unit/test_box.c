@@ -18,23 +18,31 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "box.h"
-#include "util.h"
+#include "sandbox/box.h"
+#include "lib/util.h"
 
 static char *env[] = {"PATH=/usr/bin:/bin", "LC_ALL=C", NULL};
+static struct host host; /* probed once, in setup() */
+
+/* A box for argv with the test environment, timing out after timeout. */
+static void spec_init(struct box_spec *spec, char **argv, double timeout)
+{
+    memset(spec, 0, sizeof(*spec));
+    spec->host = &host;
+    spec->argv = argv;
+    spec->envp = env;
+    spec->timeout = timeout;
+}
 
 static void run_sh(const char *script, double timeout, bool verdict, struct box_result *r)
 {
     char *argv[] = {"bash", "-c", (char *)script, NULL};
     struct box_spec spec;
 
-    memset(&spec, 0, sizeof(spec));
-    spec.argv = argv;
-    spec.envp = env;
+    spec_init(&spec, argv, timeout);
     spec.cwd = "/";
-    spec.timeout = timeout;
     spec.untrusted = true;
-    spec.uid = spec.gid = box_env()->uid_base + 40;
+    spec.uid = spec.gid = host.uid_base + 40;
     spec.verdict = verdict;
     spec.lim.nproc = 64;
     spec.lim.as_mb = 1024;
@@ -172,10 +180,10 @@ static void unprivileged_when_root(void **state)
     char want[32];
 
     (void)state;
-    if (!box_env()->root)
+    if (!host.root)
         skip();
     run_sh("id -u", 10, false, &r);
-    snprintf(want, sizeof(want), "%d\n", box_env()->uid_base + 40);
+    snprintf(want, sizeof(want), "%d\n", host.uid_base + 40);
     assert_string_equal(r.out, want);
     box_result_free(&r);
 }
@@ -190,7 +198,7 @@ static void private_tmp_keeps_only_the_work_directory_read_only(void **state)
     struct box_result r;
 
     (void)state;
-    if (!(box_env()->ns_flags & CLONE_NEWNS))
+    if (!(host.ns_flags & CLONE_NEWNS))
         skip();
     assert_non_null(mkdtemp(keep));
     chmod(keep, 0755);
@@ -198,12 +206,9 @@ static void private_tmp_keeps_only_the_work_directory_read_only(void **state)
     snprintf(script, sizeof(script),
              "test ! -e %s && test -d %s && touch /tmp/mine && ! touch %s/x 2>/dev/null && echo ok",
              host_file, keep, keep);
-    memset(&spec, 0, sizeof(spec));
-    spec.argv = argv;
-    spec.envp = env;
-    spec.timeout = 10;
+    spec_init(&spec, argv, 10);
     spec.untrusted = true;
-    spec.uid = spec.gid = box_env()->uid_base + 40;
+    spec.uid = spec.gid = host.uid_base + 40;
     spec.keep_path = keep;
     spec.readonly_path = keep;
     box_run(&spec, &r);
@@ -222,7 +227,7 @@ static void hidden_paths_are_empty_inside(void **state)
     struct box_result r;
 
     (void)state;
-    if (!(box_env()->ns_flags & CLONE_NEWNS))
+    if (!(host.ns_flags & CLONE_NEWNS))
         skip();
     assert_non_null(mkdtemp(secret));
     chmod(secret, 0755);
@@ -231,7 +236,7 @@ static void hidden_paths_are_empty_inside(void **state)
     chmod(path, 0644);
     sv_init(&hide);
     sv_push(&hide, secret);
-    box_hide_paths(&hide);
+    host_hide_paths(&host, &hide);
     snprintf(script, sizeof(script), "ls -A %s | wc -l; touch %s/x 2>/dev/null || echo ro", secret,
              secret);
     run_sh(script, 10, false, &r);
@@ -239,7 +244,7 @@ static void hidden_paths_are_empty_inside(void **state)
     box_result_free(&r);
     sv_free(&hide);
     sv_init(&hide);
-    box_hide_paths(&hide);
+    host_hide_paths(&host, &hide);
     sv_free(&hide);
     assert_int_equal(access(path, F_OK), 0); /* outside, untouched */
     unlink(path);
@@ -255,13 +260,10 @@ static void boxes_leave_the_graders_descriptors_alone(void **state)
     struct box_result r;
 
     (void)state;
-    memset(&spec, 0, sizeof(spec));
-    spec.argv = argv;
-    spec.envp = env;
-    spec.timeout = 5;
+    spec_init(&spec, argv, 5);
     for (int i = 0; i < 2; i++) {
         spec.untrusted = i == 1;
-        spec.uid = spec.gid = box_env()->uid_base + 40;
+        spec.uid = spec.gid = host.uid_base + 40;
         box_run(&spec, &r);
         assert_int_equal(r.end, BOX_EXITED);
         box_result_free(&r);
@@ -278,10 +280,7 @@ static void missing_program_is_a_box_failure(void **state)
     struct box_result r;
 
     (void)state;
-    memset(&spec, 0, sizeof(spec));
-    spec.argv = argv;
-    spec.envp = env;
-    spec.timeout = 5;
+    spec_init(&spec, argv, 5);
     box_run(&spec, &r);
     assert_int_equal(r.end, BOX_FAILED);
     assert_string_equal(r.error, "cannot run '/nonexistent/prog': No such file or directory");
@@ -301,7 +300,8 @@ static void fork_bomb_is_contained(void **state)
 static int setup(void **state)
 {
     (void)state;
-    box_setup();
+    host_init(&host);
+    host_probe(&host);
     return 0;
 }
 

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fsutil.h"
-#include "manifest.h"
+#include "lib/fsutil.h"
+#include "pipeline/manifest.h"
 
 /* A scratch lab directory named "demo" holding the given lab.ini. */
 static char *write_lab(const char *ini)

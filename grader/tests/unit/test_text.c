@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "manifest.h"
-#include "normalize.h"
-#include "util.h"
+#include "pipeline/manifest.h"
+#include "lib/normalize.h"
+#include "lib/util.h"
 
 static void split_words_honours_quotes(void **state)
 {

@@ -1,0 +1,101 @@
+/*
+ * batch_int.h - what the files of batch/ share: the options, the students
+ * and the batch, and each step's entry points. Private to batch/.
+ */
+#ifndef OSLABS_BATCH_INT_H
+#define OSLABS_BATCH_INT_H
+
+#include <cjson/cJSON.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "lab.h"
+#include "lib/util.h"
+
+#define EXIT_INTERRUPTED 130
+#define KILL_GRACE       10.0 /* seconds between SIGTERM and SIGKILL */
+
+enum mode { MODE_AUTO, MODE_LOCAL, MODE_CONTAINER };
+
+struct batch_opts {
+    const char *lab_arg, *subs, *out, *hidden;
+    int jobs, repeat, shard_i, shard_n;
+    enum mode mode;
+    bool force;
+    double timeout; /* per submission; 0: from the manifest */
+};
+
+enum state { ST_SKIP, ST_TODO, ST_RUNNING, ST_DONE };
+
+struct student {
+    char *name; /* its directory in OUT */
+    char *path; /* the submission: a directory or an archive */
+    char *hash; /* submission and lab, hex */
+    enum state state;
+    pid_t pid;
+    double start, deadline, kill_at;
+    bool timed_out;
+};
+
+struct batch {
+    const struct batch_opts *o;
+    char *kit, *self, *labdir, *subs, *out, *inflight, *hidden;
+    char *container_label, *engine;
+    struct student *st;
+    size_t n, todo, done, failures, running;
+    double t0, timeout, max_score;
+    int test_jobs;
+    bool tty;
+};
+
+/* How one submission's grading ended, for batch.json, batch.log and the terminal. */
+struct verdict {
+    const char *status; /* graded, build-failed, timed-out, error */
+    char *reason;
+    double score, max;
+};
+
+/* Set by SIGINT, SIGTERM or SIGHUP: stop starting, kill what runs, keep what is done. */
+extern volatile sig_atomic_t batch_interrupted;
+
+/* options.c: the command line (errors: usage_fail(NULL, ...), EXIT_USAGE). */
+extern const char batch_usage[];
+int parse_batch_options(int argc, char **argv, struct batch_opts *o);
+
+/* students.c: every submission of the directory, then those left to grade
+ * (not another shard's, not graded already with the same hash). */
+int students_list(struct batch *b);
+void students_select(struct batch *b);
+
+/* spawn.c: the sandbox to grade in (container or local); a grader for one student. */
+int spawn_choose_mode(struct batch *b);
+int spawn_engine_snippet(struct batch *b, const char *snippet);
+void spawn_student(struct batch *b, struct student *s);
+
+/* verdict.c: what a finished grader left in tmp says. */
+void verdict_judge(const struct batch *b, const struct student *s, const char *tmp, int wstatus,
+                   struct verdict *v);
+
+/* publish.c: a student's files, written and moved into OUT in one rename. */
+cJSON *batch_read_json(const char *path);
+void publish_fallback_results(const char *tmp, const struct verdict *v);
+void publish_meta(struct batch *b, const struct student *s, const char *tmp,
+                  const struct verdict *v, double seconds);
+void publish_student(struct batch *b, const struct student *s, const char *tmp);
+void publish_log_line(struct batch *b, const struct student *s, const struct verdict *v,
+                      double seconds);
+
+/* progress.c: the progress bar on a terminal, a line per student. */
+void progress_show(const struct batch *b);
+void progress_done(struct batch *b, const struct student *s, const struct verdict *v,
+                   double seconds);
+
+/* loop.c: grades the students left, jobs at a time, until done or interrupted. */
+void loop_run_all(struct batch *b);
+
+/* merge.c: grades.csv and summary.md of the batch output directories. */
+int merge_gradebook(const char *const *dirs, size_t n, const char *out, bool quiet);
+
+#endif

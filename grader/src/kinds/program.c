@@ -1,0 +1,146 @@
+/*
+ * program.c - how the end of a test's program is judged: its exit status,
+ * a signal or a timeout, and for a program of the cmocka harness (any
+ * test with `binary =`, under valgrind or strace too) the harness's
+ * verdict on the verdict pipe: a case passes only when the harness says
+ * it ran and passed.
+ */
+#define _GNU_SOURCE
+#include "kinds/kind.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The line of text that holds p, as a new string (at most 300 bytes). */
+static char *line_at(const char *start, const char *p)
+{
+    const char *b = p, *e = strchrnul(p, '\n');
+    size_t len;
+
+    while (b > start && b[-1] != '\n')
+        b--;
+    len = (size_t)(e - b) > 300 ? 300 : (size_t)(e - b);
+    char *raw = strndup(b, len);
+    if (raw == NULL)
+        die("out of memory");
+    char *clean = utf8_sanitize(raw, strlen(raw));
+    free(raw);
+    return clean;
+}
+
+/* "file.c:12" from "[   LINE   ] --- file.c:12: error: Failure!", or NULL. */
+static char *cmocka_location(const char *text)
+{
+    const char *p = strstr(text, "[   LINE   ] --- ");
+    const char *end;
+
+    if (p == NULL)
+        return NULL;
+    p += strlen("[   LINE   ] --- ");
+    end = strstr(p, ": error:");
+    if (end == NULL || end - p > 200 || memchr(p, '\n', (size_t)(end - p)) != NULL)
+        return NULL;
+    return strndup(p, (size_t)(end - p));
+}
+
+/*
+ * cmocka's own words for a failed assertion: "[  ERROR   ] --- 0x1 != 0x2",
+ * or for fail_msg() the "ERROR: message" line printed just before, with the
+ * source location: "expected 3 items, actual 2 (test_x.c:12)".
+ */
+char *harness_error(const struct box_result *r)
+{
+    const char *streams[] = {r->err, r->out};
+    const char *tag = "[  ERROR   ] --- ";
+
+    for (int i = 0; i < 2; i++) {
+        const char *p = streams[i] ? strstr(streams[i], tag) : NULL;
+        char *msg, *loc, *why;
+
+        if (p == NULL)
+            continue;
+        msg = line_at(streams[i], p + strlen(tag));
+        loc = cmocka_location(p);
+        if (strncmp(msg, tag, strlen(tag)) == 0) {
+            char *m = xstrdup(msg + strlen(tag));
+            free(msg);
+            msg = m;
+        }
+        if (strncmp(msg, "[   LINE   ]", 12) == 0 && p > streams[i]) {
+            /* fail_msg(): the message is the line before */
+            free(msg);
+            msg = line_at(streams[i], p - 1);
+            if (strncmp(msg, "ERROR: ", 7) == 0)
+                memmove(msg, msg + 7, strlen(msg + 7) + 1);
+        }
+        why = loc ? xasprintf("%s (%s)", msg, loc) : xstrdup(msg);
+        free(msg);
+        free(loc);
+        return why;
+    }
+    return NULL;
+}
+
+/* Reads the harness verdict; -1 when there is none. */
+static int parse_verdict(const char *v, int *failed, int *skipped)
+{
+    int run;
+
+    if (v == NULL ||
+        sscanf(v, "oslabs-verdict 1 run=%d failed=%d skipped=%d", &run, failed, skipped) != 3 ||
+        run != 1)
+        return -1;
+    return 0;
+}
+
+void harness_judge(struct run_ctx *ctx, const struct box_result *r)
+{
+    int failed, skipped;
+
+    if (parse_verdict(r->verdict, &failed, &skipped) < 0) {
+        kind_fail(ctx, "the test program ended before the test did (no verdict from the harness)");
+        return;
+    }
+    if (failed) {
+        char *why = harness_error(r);
+        kind_fail(ctx, "%s", why ? why : "the test failed");
+        free(why);
+    } else if (skipped && ctx->outcome == OUT_PASS) {
+        ctx->outcome = OUT_SKIP;
+        char *why = harness_error(r);
+        ctx->reason = xasprintf("skipped by the test: %s", why ? why : "see its output");
+        free(why);
+    }
+}
+
+/* The common part: how the program ended, and the harness's verdict. */
+void kind_judge_program(struct run_ctx *ctx, const struct box_result *r)
+{
+    const struct test *t = ctx->test;
+    char *end = box_describe_end(r, t->timeout);
+
+    if (r->end == BOX_TIMEOUT || r->end == BOX_FAILED || r->end == BOX_SIGNALED) {
+        if (r->end == BOX_SIGNALED && kind_uses_harness(t)) {
+            char *why = harness_error(r);
+            kind_fail(ctx, "%s%s%s", end, why ? ": " : "", why ? why : "");
+            free(why);
+        } else {
+            kind_fail(ctx, "%s", end);
+        }
+    } else if (kind_uses_harness(t)) {
+        harness_judge(ctx, r);
+        if (t->exit_status >= 0 && r->code != t->exit_status && ctx->outcome == OUT_PASS)
+            kind_fail(ctx, "%s (expected %d)", end, t->exit_status);
+    } else if (t->exit_status >= 0 && r->code != t->exit_status) {
+        kind_fail(ctx, "%s (expected %d)", end, t->exit_status);
+    }
+    free(end);
+}
+
+bool kind_judge_exit(struct run_ctx *ctx, struct box_result *r)
+{
+    kind_judge_program(ctx, r);
+    kind_show_output(ctx, r);
+    return false;
+}

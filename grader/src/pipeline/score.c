@@ -1,0 +1,104 @@
+/*
+ * score.c - verdicts and totals: how runs add up to a test's outcome and
+ * score, and how tests add up to a grade.
+ */
+#include "pipeline/score.h"
+
+#include <stdlib.h>
+
+void results_not_run(struct test_result *res, size_t n, const char *reason)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!res[i].selected)
+            continue;
+        res[i].outcome = OUT_NOTRUN;
+        res[i].reason = xstrdup(reason);
+        res[i].score = 0;
+    }
+}
+
+void results_free(struct test_result *res, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(res[i].reason);
+        free(res[i].details);
+    }
+}
+
+void score_add_run(struct test_result *r, enum outcome outcome, const char *reason,
+                   struct strbuf *details, double wall)
+{
+    r->runs++;
+    r->total_time += wall;
+    if (wall > r->time)
+        r->time = wall;
+    if (outcome == OUT_PASS) {
+        r->passed++;
+        if (r->details == NULL && details->len > 0)
+            r->details = xstrdup(details->buf);
+        return;
+    }
+    if (outcome == OUT_SKIP && r->outcome != OUT_FAIL) {
+        r->outcome = OUT_SKIP;
+        free(r->reason);
+        r->reason = xstrdup(reason);
+        return;
+    }
+    if (r->outcome == OUT_FAIL)
+        return; /* keep the first failure's evidence */
+    r->outcome = OUT_FAIL;
+    free(r->reason);
+    free(r->details);
+    r->reason = xstrdup(reason ? reason : "failed");
+    r->details = sb_detach(details);
+    sb_init(details);
+}
+
+void score_tests(struct test_result *res, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct test_result *r = &res[i];
+        if (!r->selected)
+            continue;
+        r->score = r->outcome == OUT_PASS ? r->test->points : 0;
+        if (r->outcome == OUT_FAIL && r->runs > 1) {
+            char *why = xasprintf("passed %d/%d; first failure: %s", r->passed, r->runs, r->reason);
+            free(r->reason);
+            r->reason = why;
+        }
+    }
+}
+
+void score_totals(const struct test_result *res, size_t n, struct score_totals *tot)
+{
+    *tot = (struct score_totals){0};
+    for (size_t i = 0; i < n; i++) {
+        const struct test_result *t = &res[i];
+        if (!t->selected)
+            continue;
+        switch (t->outcome) {
+        case OUT_PASS:
+            tot->passed++;
+            break;
+        case OUT_FAIL:
+            tot->failed++;
+            break;
+        case OUT_SKIP:
+            tot->skipped++;
+            tot->skipped_points += t->test->points;
+            break;
+        case OUT_NOTRUN:
+            tot->notrun++;
+            break;
+        }
+        tot->earned += t->score;
+        if (t->outcome != OUT_SKIP)
+            tot->max += t->test->points;
+    }
+}
+
+const char *outcome_word(enum outcome o)
+{
+    static const char *const words[] = {"pass", "FAIL", "skip", "not run"};
+    return words[o];
+}

@@ -1,0 +1,55 @@
+/*
+ * score.h - the verdict of a test (its outcome, runs, evidence and score)
+ * and the totals of a grading run. The scheduler adds runs here, the
+ * reports read the verdicts and totals from here.
+ */
+#ifndef OSLABS_SCORE_H
+#define OSLABS_SCORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "pipeline/manifest.h"
+#include "lib/util.h"
+
+enum outcome { OUT_PASS, OUT_FAIL, OUT_SKIP, OUT_NOTRUN };
+
+struct test_result {
+    const struct test *test;
+    bool selected; /* false: left out by --only */
+    enum outcome outcome;
+    int runs, passed;  /* with --repeat */
+    double time;       /* the slowest run, seconds */
+    double total_time; /* all runs together, seconds */
+    double score;
+    char *reason;  /* one line */
+    char *details; /* evidence: output, diff, valgrind errors, backtrace */
+};
+
+/* What the selected tests add up to. */
+struct score_totals {
+    double earned, max, skipped_points;
+    int passed, failed, skipped, notrun;
+};
+
+/* Marks every selected test of lab as not run, with reason. */
+void results_not_run(struct test_result *res, size_t n, const char *reason);
+
+/*
+ * Adds one finished run to its test's result: a pass keeps the first
+ * non-empty evidence, a failure keeps the first failure's reason and
+ * evidence (details is moved out of *details and the buffer left empty).
+ */
+void score_add_run(struct test_result *r, enum outcome outcome, const char *reason,
+                   struct strbuf *details, double wall);
+
+/* After the last run: each selected test's score ("passed 3/4; ..." for a flaky one). */
+void score_tests(struct test_result *res, size_t n);
+
+void score_totals(const struct test_result *res, size_t n, struct score_totals *t);
+
+/* "pass", "FAIL", "skip", "not run". */
+const char *outcome_word(enum outcome o);
+
+void results_free(struct test_result *res, size_t n);
+
+#endif

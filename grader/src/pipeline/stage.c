@@ -1,0 +1,170 @@
+/*
+ * stage.c - builds the work directory. The grader-owned files come from
+ * the kit; from a submission only the files the manifest allows are taken,
+ * so a submission can never replace a test, a header or the Makefile.
+ */
+#define _GNU_SOURCE
+#include "pipeline/stage.h"
+#include "lib/fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *make_root(const struct lab *lab, const char *workdir, struct strbuf *err)
+{
+    char *root;
+
+    if (workdir != NULL) {
+        if (mkdir_p(workdir) < 0) {
+            sb_addf(err, "cannot create %s: %s\n", workdir, strerror(errno));
+            return NULL;
+        }
+        root = absolute_path(workdir);
+        if (root == NULL)
+            sb_addf(err, "%s: %s\n", workdir, strerror(errno));
+        return root;
+    }
+    const char *tmp = getenv("TMPDIR");
+    root = xasprintf("%s/oslabs-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", lab->name);
+    if (mkdtemp(root) == NULL) {
+        sb_addf(err, "mkdtemp %s: %s\n", root, strerror(errno));
+        free(root);
+        return NULL;
+    }
+    chmod(root, 0755); /* the sandbox uids must reach the lab */
+    return root;
+}
+
+int stage_create(const struct lab *lab, const char *kit, const char *workdir, struct stage *st,
+                 struct strbuf *err)
+{
+    static const char *const skip[] = {"hidden", NULL};
+    char msg[512];
+    char *common_src, *common_dst;
+    int rc = 0;
+
+    memset(st, 0, sizeof(*st));
+    st->root = make_root(lab, workdir, err);
+    if (st->root == NULL)
+        return -1;
+    st->remove = workdir == NULL;
+    st->labdir = xasprintf("%s/%s", st->root, lab->name);
+    st->scratch = xasprintf("%s/scratch", st->root);
+    remove_tree(st->labdir);
+    remove_tree(st->scratch);
+    common_src = xasprintf("%s/grader/harness", kit);
+    common_dst = xasprintf("%s/common", st->root);
+    remove_tree(common_dst);
+    if (copy_tree(lab->dir, st->labdir, skip, msg, sizeof(msg)) < 0 ||
+        copy_tree(common_src, common_dst, NULL, msg, sizeof(msg)) < 0 ||
+        mkdir(st->scratch, 0755) < 0) {
+        sb_addf(err, "staging the lab: %s\n", msg);
+        rc = -1;
+    }
+    free(common_src);
+    free(common_dst);
+    return rc;
+}
+
+int stage_student(const struct lab *lab, const char *sub, struct stage *st, struct strbuf *problems)
+{
+    int bad = 0;
+
+    for (size_t i = 0; i < lab->files.n; i++) {
+        const char *name = lab->files.v[i];
+        char *src = xasprintf("%s/%s", sub, name);
+        char *dst = xasprintf("%s/%s", st->labdir, name);
+
+        unlink(dst);
+        if (copy_file(src, dst, 0644, STUDENT_FILE_MAX) < 0) {
+            if (errno == ENOENT)
+                sb_addf(problems, "%s: missing from the submission\n", name);
+            else if (errno == ELOOP)
+                sb_addf(problems, "%s: is a symbolic link (submit the file itself)\n", name);
+            else if (errno == EFBIG)
+                sb_addf(problems, "%s: larger than %d KiB\n", name, STUDENT_FILE_MAX >> 10);
+            else if (errno == EINVAL)
+                sb_addf(problems, "%s: not a regular file\n", name);
+            else
+                sb_addf(problems, "%s: %s\n", name, strerror(errno));
+            bad++;
+        }
+        free(src);
+        free(dst);
+    }
+    return bad;
+}
+
+int stage_hidden(const char *hidden, struct stage *st, struct strbuf *err)
+{
+    char msg[512];
+    char *dst = xasprintf("%s/hidden", st->labdir);
+    int rc = copy_tree(hidden, dst, NULL, msg, sizeof(msg));
+
+    if (rc < 0)
+        sb_addf(err, "staging hidden tests: %s\n", msg);
+    free(dst);
+    return rc;
+}
+
+void stage_handover(struct stage *st, uid_t uid, gid_t gid)
+{
+    chown_tree(st->labdir, uid, gid);
+}
+
+char *stage_scratch(struct stage *st, const char *test, int run, bool chown_it, uid_t uid,
+                    gid_t gid)
+{
+    char *dir = xasprintf("%s/%s.%d", st->scratch, test, run);
+
+    remove_tree(dir);
+    if (mkdir(dir, 0700) < 0)
+        die("mkdir %s: %s", dir, strerror(errno));
+    if (chown_it && chown(dir, uid, gid) < 0)
+        die("chown %s: %s", dir, strerror(errno));
+    return dir;
+}
+
+void stage_destroy(struct stage *st, bool keep)
+{
+    if (st->root != NULL && st->remove && !keep)
+        remove_tree(st->root);
+    free(st->root);
+    free(st->labdir);
+    free(st->scratch);
+    memset(st, 0, sizeof(*st));
+}
+
+void stage_protect_hidden(const struct lab *lab, const struct stage *st)
+{
+    for (size_t i = 0; i < lab->ntests; i++) {
+        const struct test *t = &lab->tests[i];
+        if (t->from_hidden && t->expect != NULL && t->expect[0] != '/') {
+            char *p = xasprintf("%s/%s", st->labdir, t->expect);
+            chmod(p, 0600);
+            free(p);
+        }
+    }
+}
+
+int stage_check_files(const struct lab *lab, struct strbuf *err)
+{
+    int bad = 0;
+
+    for (size_t i = 0; i < lab->files.n; i++) {
+        char *p = xasprintf("%s/%s", lab->dir, lab->files.v[i]);
+        struct stat st;
+        if (lstat(p, &st) == 0) {
+            sb_addf(err, "%s: files: '%s' is also a file of the lab\n", lab->ini_path,
+                    lab->files.v[i]);
+            bad++;
+        }
+        free(p);
+    }
+    return bad;
+}

@@ -1,0 +1,45 @@
+/*
+ * result.c - what a box leaves: how its program ended, said in words for
+ * a report ("killed by signal 11 (SIGSEGV)"), and freeing it.
+ */
+#define _GNU_SOURCE
+#include "sandbox/box.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+void box_result_free(struct box_result *res)
+{
+    free(res->out);
+    free(res->err);
+    free(res->verdict);
+    free(res->backtrace);
+    free(res->error);
+    memset(res, 0, sizeof(*res));
+}
+
+char *box_describe_end(const struct box_result *res, double timeout)
+{
+    char sig[32];
+
+    switch (res->end) {
+    case BOX_EXITED:
+        return xasprintf("exited with status %d", res->code);
+    case BOX_SIGNALED:
+        if (res->memory_limit_mb > 0)
+            return xasprintf("killed by SIGKILL: out of memory (the test's processes together "
+                             "may use %ld MiB)",
+                             res->memory_limit_mb);
+        if (res->code == SIGXCPU || (res->code == SIGKILL && res->cpu >= timeout))
+            return xasprintf("killed by %s: CPU time limit", signal_name(res->code, sig, 32));
+        if (res->code == SIGXFSZ)
+            return xasprintf("killed by SIGXFSZ: file size limit");
+        return xasprintf("killed by signal %d (%s)", res->code, signal_name(res->code, sig, 32));
+    case BOX_TIMEOUT:
+        return xasprintf("timed out after %.1f s", timeout);
+    case BOX_FAILED:
+        return xstrdup(res->error ? res->error : "sandbox failure");
+    }
+    return xstrdup("?");
+}
