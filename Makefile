@@ -26,7 +26,7 @@ LABS     := $(strip $(foreach l,$(ALL_LABS),$(if $(wildcard labs/$(l)/lab.ini),$
               $(sort $(filter-out $(ALL_LABS),$(patsubst labs/%/lab.ini,%,$(wildcard labs/*/lab.ini)))))
 GRADE_LABS := $(if $(LAB),$(LAB),$(LABS))
 
-GRADER_SRC := $(wildcard grader/src/*.[ch] grader/src/*/*.[ch]) grader/Makefile
+GRADER_SRC := $(wildcard grader/src/*.[ch] grader/src/*/*.[ch]) grader/harness/oslabs_alloc.c grader/Makefile
 
 .PHONY: all grade debug test deps deps-grade deps-test bench soak lint list clean \
         image docker-grade docker-shell batch dist gradescope prairielearn autolab new-lab

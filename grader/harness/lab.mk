@@ -30,9 +30,12 @@ oslabs_test.o: $(COMMON_DIR)/oslabs_test.c $(COMMON_DIR)/oslabs_test.h
 
 # Allocation that cannot fail, tree removal (oslabs_util.h), for the kit's
 # own programs a lab builds.
-UTIL := oslabs_util.o
+UTIL := oslabs_util.o oslabs_alloc.o
 
 oslabs_util.o: $(COMMON_DIR)/oslabs_util.c $(COMMON_DIR)/oslabs_util.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+oslabs_alloc.o: $(COMMON_DIR)/oslabs_alloc.c $(COMMON_DIR)/oslabs_util.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 oslabs_proc.o: $(COMMON_DIR)/oslabs_proc.c $(COMMON_DIR)/oslabs_proc.h

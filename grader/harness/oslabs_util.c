@@ -28,39 +28,6 @@ void die(const char *fmt, ...)
     exit(2);
 }
 
-void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-
-    if (p == NULL)
-        die("out of memory (%zu bytes)", n);
-    return p;
-}
-
-void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-
-    if (p == NULL)
-        die("out of memory (%zu x %zu bytes)", n, size);
-    return p;
-}
-
-void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (p == NULL)
-        die("out of memory (%zu bytes)", n);
-    return p;
-}
-
-char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-
-    return memcpy(xmalloc(n), s, n);
-}
-
 char *xasprintf(const char *fmt, ...)
 {
     va_list ap;
