@@ -2,6 +2,13 @@
 # Every check prints one line; a failed check is counted and the script
 # exits non-zero at the end, so one run shows every problem.
 
+# Debian's own tools first (its python3 and python3-jsonschema, as
+# grader/deps.sh lists them), whatever else a machine puts first on PATH
+case ":$PATH:" in
+    /usr/bin:*) ;;
+    *) [ -x /usr/bin/python3 ] && export PATH="/usr/bin:/bin:$PATH" ;;
+esac
+
 SELFTEST_FAILED=0
 SELFTEST_PASSED=0
 GRADER=${GRADER:-build/grader}
