@@ -5,7 +5,7 @@
 # Debian's own tools first (its python3 and python3-jsonschema, as
 # grader/deps.sh lists them), whatever else a machine puts first on PATH
 case ":$PATH:" in
-    /usr/bin:*) ;;
+    :/usr/bin:*) ;;
     *) [ -x /usr/bin/python3 ] && export PATH="/usr/bin:/bin:$PATH" ;;
 esac
 
