@@ -56,6 +56,7 @@ static const char usage_text[] =
     "       grader list LAB\n"
     "       grader check LAB\n"
     "       grader debug LAB TEST [--submission DIR] [--tool gdb|valgrind|strace|none]\n"
+    "       grader build LAB [--submission DIR] [--workdir DIR]   (stage and build, no sandbox)\n"
     "       grader config LAB KEY      (KEY: container, name, title, files)\n"
     "       grader probe\n"
     "       grader batch LAB SUBMISSIONS_DIR --out DIR [--jobs N] [--container|--local]\n"
@@ -664,6 +665,44 @@ out:
     return rc;
 }
 
+/* grader build LAB: stages the submission with the lab as a grade does and
+ * builds it in WORKDIR/LAB (default build/run/LAB), no sandbox; prints the path. */
+static int cmd_build(const char *kit, struct options *o)
+{
+    struct lab lab;
+    struct stage st;
+    struct strbuf err, problems;
+    char *workdir, *sub;
+    int rc = EXIT_USAGE;
+
+    if (load_lab(kit, o, &lab) < 0)
+        return EXIT_USAGE;
+    sb_init(&err);
+    sb_init(&problems);
+    workdir = o->workdir ? xstrdup(o->workdir) : xasprintf("%s/build/run", kit);
+    sub = o->submission ? xstrdup(o->submission) : default_submission(kit, &lab);
+    if (stage_create(&lab, kit, workdir, &st, &err) < 0 ||
+        stage_student(&lab, sub, &st, &problems) > 0) {
+        fprintf(stderr, "%s%sgrader: cannot stage %s\n", err.buf, problems.buf, sub);
+        goto out;
+    }
+    char *make_argv[] = {"make", "--no-print-directory", "-C", st.labdir, lab.build_target, NULL};
+    if (run_foreground(make_argv, NULL, NULL, NULL) != 0) {
+        fprintf(stderr, "grader: the build failed (in %s)\n", st.labdir);
+        goto out;
+    }
+    printf("%s\n", st.labdir);
+    rc = 0;
+out:
+    stage_destroy(&st, true);
+    free(workdir);
+    free(sub);
+    sb_free(&err);
+    sb_free(&problems);
+    manifest_free(&lab);
+    return rc;
+}
+
 static int cmd_probe(const char *kit, struct options *o)
 {
     (void)kit;
@@ -681,6 +720,7 @@ static const struct {
 } commands[] = {
     {"run", 1, cmd_run},     {"list", 1, cmd_list},     {"check", 1, cmd_check},
     {"debug", 2, cmd_debug}, {"config", 2, cmd_config}, {"probe", 0, cmd_probe},
+    {"build", 1, cmd_build},
 };
 
 static int dispatch(const char *kit, const char *cmd, int nwords, char **words, struct options *o)
