@@ -598,6 +598,34 @@ static void prefix_tool(struct strv *argv, const char *tool, const char *scratch
     *argv = full;
 }
 
+/* A trace test: the tool runs the student's shell, not the driver (the
+ * driver starts tsh under the words of SDRIVER_TOOL, one a line); the tool's
+ * log goes to a file in scratch, named in *log. */
+static void wrap_trace_shell(struct run_ctx *ctx, const char *tool, const char *scratch, char **log)
+{
+    if (strcmp(tool, "gdb") == 0) {
+        /* gdb attaches to tsh, which keeps its pid: the driver watches that pid */
+        *log = xasprintf("%s/gdb-tsh.log", scratch);
+        sv_pushf(
+            &ctx->env,
+            "SDRIVER_TOOL=sh\n-c\n(gdb -q -batch -p $$ -ex 'set logging file %s' -ex 'set "
+            "logging redirect on' -ex 'set logging enabled on' -ex 'handle SIGINT SIGTSTP "
+            "SIGCHLD SIGCONT SIGTTIN SIGTTOU SIGQUIT SIGPIPE nostop noprint pass' -ex continue "
+            "-ex 'thread apply all bt' </dev/null >/dev/null 2>&1 &) ; sleep 2; exec \"$0\" "
+            "\"$@\"",
+            *log);
+    } else if (strcmp(tool, "valgrind") == 0) {
+        *log = xasprintf("%s/valgrind-tsh.log", scratch);
+        sv_pushf(&ctx->env,
+                 "SDRIVER_TOOL=valgrind\n--leak-check=full\n--show-leak-kinds=definite,indirect\n"
+                 "--track-origins=yes\n--child-silent-after-fork=yes\n--log-file=%s",
+                 *log);
+    } else {
+        *log = xasprintf("%s/strace-tsh.out", scratch);
+        sv_pushf(&ctx->env, "SDRIVER_TOOL=strace\n-f\n-o\n%s", *log);
+    }
+}
+
 static int cmd_debug(const char *kit, struct options *o)
 {
     static const char *const tools[] = {"gdb", "valgrind", "strace", "none"};
@@ -606,7 +634,7 @@ static int cmd_debug(const char *kit, struct options *o)
     struct strbuf err, problems;
     struct run_ctx ctx;
     const struct test *t;
-    char *workdir, *sub, *scratch;
+    char *workdir, *sub, *scratch, *log = NULL;
     bool known = false;
     int rc = EXIT_USAGE;
 
@@ -639,7 +667,9 @@ static int cmd_debug(const char *kit, struct options *o)
     scratch = stage_scratch(&st, t->name, 0, false, 0, 0);
     run_ctx_init(&ctx, t, st.labdir, scratch, 0, getuid());
     kind_debug_command(&ctx);
-    if (strcmp(o->tool, "none") != 0)
+    if (strcmp(o->tool, "none") != 0 && t->kind == KIND_TRACE)
+        wrap_trace_shell(&ctx, o->tool, scratch, &log);
+    else if (strcmp(o->tool, "none") != 0)
         prefix_tool(&ctx.argv, o->tool, scratch);
     if (getenv("TERM") != NULL)
         sv_pushf(&ctx.env, "TERM=%s", getenv("TERM"));
@@ -649,9 +679,18 @@ static int cmd_debug(const char *kit, struct options *o)
     fprintf(stderr, "%s%s\n", ctx.stdin_path ? " < " : "", ctx.stdin_path ? ctx.stdin_path : "");
     if (t->expect)
         fprintf(stderr, "grader: the expected transcript is %s/%s\n", st.labdir, t->expect);
+    if (log != NULL)
+        fprintf(stderr, "grader: %s runs the shell under test (tsh), not the driver\n", o->tool);
     rc = run_foreground(ctx.argv.v, ctx.env.v, scratch,
-                        strcmp(o->tool, "gdb") == 0 ? NULL : ctx.stdin_path);
+                        strcmp(o->tool, "gdb") == 0 && log == NULL ? NULL : ctx.stdin_path);
     fprintf(stderr, "grader: the program exited with status %d\n", rc);
+    if (log != NULL) {
+        fprintf(stderr, "grader: %s's log of tsh is %s\n", o->tool, log);
+        fprintf(stderr, "grader: to debug tsh by hand: cd %s && gdb --args ./tsh -p\n", st.labdir);
+        free(log);
+    } else if (strcmp(o->tool, "strace") == 0) {
+        fprintf(stderr, "grader: strace's log is %s/strace.out\n", scratch);
+    }
     rc = 0;
     run_ctx_free(&ctx);
     free(scratch);
