@@ -18,7 +18,7 @@ cd "$(dirname "$0")/../.."
 . tests/selftest/lib.sh
 
 KIT=$(pwd)
-O=$OUT/docs
+O=$(cd "$OUT" && pwd)/docs
 BLOCK_TIMEOUT=${DOCS_BLOCK_TIMEOUT:-300}
 
 if [ "${1:-}" = --selftest ]; then
