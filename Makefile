@@ -62,7 +62,7 @@ grade: check-deps-grade $(GRADER)
 	if [ $(words $(GRADE_LABS)) -gt 1 ]; then \
 	    echo; echo "Summary"; \
 	    for lab in $(GRADE_LABS); do \
-	        s=$$(grep -o 'Score: [0-9.]*/[0-9.]*' build/results/$$lab/results.json | head -n 1); \
+	        s=$$(grep -o 'Score: [0-9.]*/[0-9.]* ([0-9.]*%)' build/results/$$lab/results.json | head -n 1); \
 	        printf '  %-10s %s\n' "$$lab" "$${s#Score: }"; \
 	    done | tee build/results/summary.txt; \
 	    awk '{ split($$2, a, "/"); s += a[1]; m += a[2] } \
