@@ -72,8 +72,8 @@ grade: check-deps-grade $(GRADER)
 
 build: check-deps-grade $(GRADER)
 	@if [ -z "$(LAB)" ]; then echo "usage: make build LAB=lab [SUB=dir]"; exit 1; fi
-	@dir=$$($(GRADER) build $(LAB) $(if $(SUB),--submission $(SUB))) && \
-	    echo "oslabs: built in $${dir#$(CURDIR)/}: cd $${dir#$(CURDIR)/} and run the programs there"
+	@$(GRADER) build $(LAB) $(if $(SUB),--submission $(SUB)) >/dev/null && \
+	    echo "oslabs: built in build/run/$(LAB): cd build/run/$(LAB) and run the programs there"
 
 debug: check-deps-grade $(GRADER)
 	@if [ -z "$(LAB)" ] || [ -z "$(ONLY)" ]; then \

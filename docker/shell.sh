@@ -5,12 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-IMAGE=${OSLABS_IMAGE:-oslabs}
-read -r -a engine <<<"$(docker/engine.sh)"
-if ! "${engine[@]}" image inspect "$IMAGE" >/dev/null 2>&1; then
-    echo "oslabs: no image '$IMAGE' here: run make image" >&2
-    exit 1
-fi
 tty=()
 if [ -t 0 ] && [ -t 1 ]; then
     tty=(-it)
@@ -20,6 +14,12 @@ oslabs: make docker-shell is an interactive shell: run it in a terminal.
   Without a terminal, give the command to run in the container instead:
     docker/shell.sh make grade LAB=shell
 MSG
+    exit 1
+fi
+IMAGE=${OSLABS_IMAGE:-oslabs}
+read -r -a engine <<<"$(docker/engine.sh)"
+if ! "${engine[@]}" image inspect "$IMAGE" >/dev/null 2>&1; then
+    echo "oslabs: no image '$IMAGE' here: run make image" >&2
     exit 1
 fi
 # The unprivileged user: `student` (uid 1000) when started by root, else
