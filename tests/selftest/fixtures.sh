@@ -149,7 +149,17 @@ valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-
     --log-fd=9 $GRADER run $F --submission $F/sub-good \
     --only "answer-is-42 wrong-answer hang-threads trace-diff memcheck-leak strace-fsync symbols-must flaky" \
     --json $O/vg.json --junit $O/vg.xml >/dev/null 2>&1 9>$O/valgrind.log
-expect_eq "memcheck exit status" 0 $?
+vg=$?
+if [ $vg -eq 139 ] && ! grep -q 'Invalid\|uninitialised\|definitely lost in' $O/valgrind.log &&
+    ! has_layer namespaces; then
+    # seen in a plain container: valgrind itself dies of SIGSEGV (no report)
+    # while following the grader's keepers, which run without namespaces there
+    skip_or_fail NAMESPACES "the grader under valgrind memcheck" \
+        "valgrind died of SIGSEGV without a report, following a grader without namespaces" \
+        "$ENABLE_NAMESPACES"
+else
+    expect_eq "memcheck exit status" 0 $vg
+fi
 check "no valgrind error in any process of the grader" test ! -s $O/valgrind.log
 
 finish
