@@ -17,7 +17,6 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/selftest/lib.sh
 
-KIT=$(pwd)
 O=$(cd "$OUT" && pwd)/docs
 BLOCK_TIMEOUT=${DOCS_BLOCK_TIMEOUT:-300}
 
@@ -129,7 +128,7 @@ except ValueError:
             make) make=1 ;;
             */grader | grader) tool=grader ;;
         esac
-        if [ "$tool" = grader ] && [ "$prev" = run -o "$prev" = debug -o "$prev" = list -o "$prev" = check ] &&
+        if [ "$tool" = grader ] && case " run debug list check " in *" $prev "*) true ;; *) false ;; esac &&
             [ "${w#-}" = "$w" ]; then
             lab=$w
             [ -f "labs/$w/lab.ini" ] || [ -f "$w/lab.ini" ] || [ "$w" = LAB ] ||
