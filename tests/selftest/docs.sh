@@ -214,7 +214,9 @@ for f in "${files[@]}"; do
         (cd "$root/$cwd" && timeout -k 5 "$BLOCK_TIMEOUT" bash -e -o pipefail -c "$body") >"$log" 2>&1
         rc=$?
         ran=$((ran + n))
-        if [ $rc -ne 0 ]; then
+        if [ $rc -eq 0 ]; then
+            ok "$f:$line: $n command(s) ran from ${cwd}"
+        else
             failed=$((failed + 1))
             bad "$f:$line: a command failed (exit $rc; log $log):"
             sed 's/^/          /' <<<"$body"
