@@ -76,7 +76,7 @@ fi
 hardening+=("${instance[@]}")
 
 # Serial (timing, real-time) tests run alone on the host, across containers:
-# the graders share the host's lock files (see grader/src/hostlock.h).
+# the graders share the host's lock files (see grader/src/sandbox/hostlock.h).
 if [ "$(id -u)" -eq 0 ] && mkdir -p /run/oslabs/locks 2>/dev/null; then
     hardening+=(-v /run/oslabs/locks:/run/oslabs-locks -e OSLABS_LOCKDIR=/run/oslabs-locks)
 fi
@@ -104,10 +104,17 @@ else
         build/grader config "$lab" container)
 fi
 
+# The report's rerun lines name the submission as the host sees it (the path
+# given here), not its mount point in the container.
+host_sub=$(printf '%s' "$sub" | sed 's/[\\#&]/\\&/g')
+to_host() {
+    sed "s#$in_container#$host_sub#g"
+}
+
 status=0
 if [ -n "$extra" ]; then
     # shellcheck disable=SC2086
-    "${engine[@]}" run "${hardening[@]}" $extra "$IMAGE" "${grade[@]}" || status=$?
+    "${engine[@]}" run "${hardening[@]}" $extra "$IMAGE" "${grade[@]}" | to_host || status=${PIPESTATUS[0]}
     # 125 (docker, podman) or 126 (podman: the OCI runtime failed): the engine
     # refused to start the container, e.g. a real-time budget it cannot grant
     if [ $status -ne 125 ] && [ $status -ne 126 ]; then
@@ -117,5 +124,5 @@ if [ -n "$extra" ]; then
          "grading without them: the tests that need them will be skipped" >&2
     status=0
 fi
-"${engine[@]}" run "${hardening[@]}" "$IMAGE" "${grade[@]}" || status=$?
+"${engine[@]}" run "${hardening[@]}" "$IMAGE" "${grade[@]}" | to_host || status=${PIPESTATUS[0]}
 exit $status

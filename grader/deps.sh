@@ -3,6 +3,11 @@
 #
 #   grader/deps.sh check grade|test    exit 1 naming what is missing and how to install it
 #   grader/deps.sh install grade|test  apt-get install (as root), else print the command
+#
+# grade: what make grade, make debug and make build need (on a fresh Debian 12
+# with build-essential: 43 packages, about 186 MB); test: the self-test's tools
+# on top (make deps-test: 29 more, about 270 MB more: python3-jsonschema,
+# clang-format, cppcheck, git, ...).
 #   grader/deps.sh list grade|test     the package names
 set -euo pipefail
 
@@ -65,11 +70,15 @@ case "$1" in
         miss=$(missing | tr '\n' ' ')
         if [ -z "$miss" ]; then
             echo "oslabs: every package for 'make $2' is installed"
+            [ "$2" = grade ] && echo "oslabs: (the self-test's tools, about 270 MB more: make deps-test)"
         elif [ "$(id -u)" -eq 0 ]; then
             export DEBIAN_FRONTEND=noninteractive
             apt-get update -q
             # shellcheck disable=SC2086
             apt-get install -y -q --no-install-recommends $miss
+            if [ "$2" = grade ]; then
+                echo "oslabs: installed what make grade needs; the self-test's tools (about 270 MB more): make deps-test"
+            fi
         else
             echo "oslabs: run as root, or: sudo apt-get install -y $miss"
             exit 1

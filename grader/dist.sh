@@ -29,6 +29,8 @@ tar -c --exclude='*.o' --exclude='*.d' --anchored \
     labs skeletons grader docker .devcontainer \
     .clang-format .dockerignore .editorconfig .gitignore Makefile | tar -C "$out" -x
 cp grader/dist/README.md "$out/README.md"
+# a lab's Makefile includes ../common/lab.mk, as the grader stages it
+ln -s ../grader/harness "$out/labs/common"
 mkdir -p "$out/.github/workflows"
 cp grader/dist/grade.yml "$out/.github/workflows/grade.yml"
 

@@ -1,7 +1,8 @@
 /*
  * debug.c - `grader debug LAB TEST`: stages the submission, builds it
  * without a sandbox and runs the test's program by hand, in the
- * foreground, under gdb, valgrind, strace or nothing.
+ * foreground, under gdb, valgrind, strace or nothing; `grader build LAB`:
+ * the same staging and build, for running the programs by hand.
  */
 #define _GNU_SOURCE
 #include "debug.h"
@@ -68,13 +69,71 @@ static void prefix_tool(struct strv *argv, const char *tool, const char *scratch
     *argv = full;
 }
 
+/* A trace test: the tool runs the student's shell, not the driver (the
+ * driver starts tsh under the words of SDRIVER_TOOL, one a line); the tool's
+ * log goes to a file in scratch, returned. */
+static char *wrap_trace_shell(struct run_ctx *ctx, const char *tool, const char *scratch)
+{
+    char *log;
+
+    if (strcmp(tool, "gdb") == 0) {
+        /* gdb attaches to tsh, which keeps its pid: the driver watches that pid */
+        log = xasprintf("%s/gdb-tsh.log", scratch);
+        sv_pushf(
+            &ctx->env,
+            "SDRIVER_TOOL=sh\n-c\n(gdb -q -batch -p $$ -ex 'set logging file %s' -ex 'set "
+            "logging redirect on' -ex 'set logging enabled on' -ex 'handle SIGINT SIGTSTP "
+            "SIGCHLD SIGCONT SIGTTIN SIGTTOU SIGQUIT SIGPIPE nostop noprint pass' -ex continue "
+            "-ex 'thread apply all bt' </dev/null >/dev/null 2>&1 &) ; sleep 2; exec \"$0\" "
+            "\"$@\"",
+            log);
+    } else if (strcmp(tool, "valgrind") == 0) {
+        log = xasprintf("%s/valgrind-tsh.log", scratch);
+        sv_pushf(&ctx->env,
+                 "SDRIVER_TOOL=valgrind\n--leak-check=full\n--show-leak-kinds=definite,indirect\n"
+                 "--track-origins=yes\n--child-silent-after-fork=yes\n--log-file=%s",
+                 log);
+    } else {
+        log = xasprintf("%s/strace-tsh.out", scratch);
+        sv_pushf(&ctx->env, "SDRIVER_TOOL=strace\n-f\n-o\n%s", log);
+    }
+    return log;
+}
+
+/* Stages sub with lab in workdir and builds it in the foreground. 0, or -1
+ * with the reason on stderr (st is set up either way: destroy it). */
+static int stage_and_build(const char *kit, const struct lab *lab, const char *workdir,
+                           const char *sub, struct stage *st)
+{
+    struct strbuf err, problems;
+    int rc = -1;
+
+    sb_init(&err);
+    sb_init(&problems);
+    if (stage_create(lab, kit, workdir, st, &err) < 0 ||
+        stage_student(lab, sub, st, &problems) > 0) {
+        fprintf(stderr, "%s%sgrader: cannot stage %s\n", err.buf, problems.buf, sub);
+        goto out;
+    }
+    char *make_argv[] = {"make", "--no-print-directory", "-C", st->labdir, lab->build_target, NULL};
+    if (run_foreground(make_argv, NULL, NULL, NULL) != 0) {
+        fprintf(stderr, "grader: the build failed (in %s)\n", st->labdir);
+        goto out;
+    }
+    rc = 0;
+out:
+    sb_free(&err);
+    sb_free(&problems);
+    return rc;
+}
+
 int debug_test(const char *kit, const struct lab *lab, const struct debug_opts *o)
 {
     struct stage st;
-    struct strbuf err, problems;
     struct run_ctx ctx;
     const struct test *t;
-    char *workdir, *sub, *scratch;
+    char *workdir, *sub, *scratch, *log = NULL;
+    bool gdb;
     int rc = EXIT_USAGE;
 
     t = manifest_find(lab, o->test);
@@ -82,24 +141,16 @@ int debug_test(const char *kit, const struct lab *lab, const struct debug_opts *
         fprintf(stderr, "grader: no test '%s' in %s\n", o->test, lab->name);
         return EXIT_USAGE;
     }
-    sb_init(&err);
-    sb_init(&problems);
     workdir = o->workdir ? xstrdup(o->workdir) : xasprintf("%s/build/debug", kit);
     sub = o->submission ? xstrdup(o->submission) : lab_skeleton(kit, lab);
-    if (stage_create(lab, kit, workdir, &st, &err) < 0 ||
-        stage_student(lab, sub, &st, &problems) > 0) {
-        fprintf(stderr, "%s%sgrader: cannot stage %s\n", err.buf, problems.buf, sub);
+    if (stage_and_build(kit, lab, workdir, sub, &st) < 0)
         goto out;
-    }
-    char *make_argv[] = {"make", "--no-print-directory", "-C", st.labdir, lab->build_target, NULL};
-    if (run_foreground(make_argv, NULL, NULL, NULL) != 0) {
-        fprintf(stderr, "grader: the build failed\n");
-        goto out;
-    }
     scratch = stage_scratch(&st, t->name, 0, false, 0, 0);
     run_ctx_init(&ctx, NULL, t, st.labdir, scratch, 0, getuid());
     kind_debug_command(&ctx);
-    if (strcmp(o->tool, "none") != 0)
+    if (strcmp(o->tool, "none") != 0 && t->kind == KIND_TRACE)
+        log = wrap_trace_shell(&ctx, o->tool, scratch);
+    else if (strcmp(o->tool, "none") != 0)
         prefix_tool(&ctx.argv, o->tool, scratch);
     if (getenv("TERM") != NULL)
         sv_pushf(&ctx.env, "TERM=%s", getenv("TERM"));
@@ -109,9 +160,18 @@ int debug_test(const char *kit, const struct lab *lab, const struct debug_opts *
     fprintf(stderr, "%s%s\n", ctx.stdin_path ? " < " : "", ctx.stdin_path ? ctx.stdin_path : "");
     if (t->expect)
         fprintf(stderr, "grader: the expected transcript is %s/%s\n", st.labdir, t->expect);
-    rc = run_foreground(ctx.argv.v, ctx.env.v, scratch,
-                        strcmp(o->tool, "gdb") == 0 ? NULL : ctx.stdin_path);
+    if (log != NULL)
+        fprintf(stderr, "grader: %s runs the shell under test (tsh), not the driver\n", o->tool);
+    gdb = strcmp(o->tool, "gdb") == 0 && log == NULL; /* gdb itself reads the terminal */
+    rc = run_foreground(ctx.argv.v, ctx.env.v, scratch, gdb ? NULL : ctx.stdin_path);
     fprintf(stderr, "grader: the program exited with status %d\n", rc);
+    if (log != NULL) {
+        fprintf(stderr, "grader: %s's log of tsh is %s\n", o->tool, log);
+        fprintf(stderr, "grader: to debug tsh by hand: cd %s && gdb --args ./tsh -p\n", st.labdir);
+        free(log);
+    } else if (strcmp(o->tool, "strace") == 0) {
+        fprintf(stderr, "grader: strace's log is %s/strace.out\n", scratch);
+    }
     rc = 0;
     run_ctx_free(&ctx);
     free(scratch);
@@ -119,7 +179,22 @@ out:
     stage_destroy(&st, true);
     free(workdir);
     free(sub);
-    sb_free(&err);
-    sb_free(&problems);
+    return rc;
+}
+
+int debug_build(const char *kit, const struct lab *lab, const char *submission, const char *workdir)
+{
+    struct stage st;
+    char *dir = workdir ? xstrdup(workdir) : xasprintf("%s/build/run", kit);
+    char *sub = submission ? xstrdup(submission) : lab_skeleton(kit, lab);
+    int rc = EXIT_USAGE;
+
+    if (stage_and_build(kit, lab, dir, sub, &st) == 0) {
+        printf("%s\n", st.labdir);
+        rc = 0;
+    }
+    stage_destroy(&st, true);
+    free(dir);
+    free(sub);
     return rc;
 }

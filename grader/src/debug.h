@@ -1,5 +1,6 @@
 /*
- * debug.h - `grader debug`: one test run by hand, outside the sandbox.
+ * debug.h - `grader debug`: one test run by hand, outside the sandbox;
+ * `grader build`: the programs built by hand.
  */
 #ifndef OSLABS_DEBUG_H
 #define OSLABS_DEBUG_H
@@ -22,5 +23,14 @@ struct debug_opts {
  * submission cannot be staged or built.
  */
 int debug_test(const char *kit, const struct lab *lab, const struct debug_opts *o);
+
+/*
+ * grader build: stages the submission (NULL: the lab's skeleton) with lab
+ * as a grade stages it, in WORKDIR/LAB (workdir NULL: KIT/build/run), and
+ * builds it there without a sandbox; prints that directory. 0, or
+ * EXIT_USAGE (1) when it cannot be staged or built.
+ */
+int debug_build(const char *kit, const struct lab *lab, const char *submission,
+                const char *workdir);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * main.c - the grader's command line: run, list, check, debug, probe.
+ * main.c - the grader's command line: run, list, check, debug, build, probe.
  * Exit status: 0 graded (whatever the score), 1 usage or setup error,
  * 2 internal error (see MANUAL.md).
  */
@@ -52,6 +52,7 @@ static const char usage_text[] =
     "       grader list LAB\n"
     "       grader check LAB\n"
     "       grader debug LAB TEST [--submission DIR] [--tool gdb|valgrind|strace|none]\n"
+    "       grader build LAB [--submission DIR] [--workdir DIR]   (stage and build, no sandbox)\n"
     "       grader config LAB KEY      (KEY: container, name, title, files)\n"
     "       grader probe\n"
     "       grader batch LAB SUBMISSIONS_DIR --out DIR [--jobs N] [--container|--local]\n"
@@ -341,6 +342,18 @@ static int cmd_debug(const char *kit, struct options *o)
     return rc;
 }
 
+static int cmd_build(const char *kit, struct options *o)
+{
+    struct lab lab;
+    int rc;
+
+    if (load_lab(kit, o, &lab) < 0)
+        return EXIT_USAGE;
+    rc = debug_build(kit, &lab, o->submission, o->workdir);
+    manifest_free(&lab);
+    return rc;
+}
+
 static int cmd_probe(const char *kit, struct options *o)
 {
     struct host host;
@@ -362,6 +375,7 @@ static const struct {
 } commands[] = {
     {"run", 1, cmd_run},     {"list", 1, cmd_list},     {"check", 1, cmd_check},
     {"debug", 2, cmd_debug}, {"config", 2, cmd_config}, {"probe", 0, cmd_probe},
+    {"build", 1, cmd_build},
 };
 
 static int dispatch(const char *kit, const char *cmd, int nwords, char **words, struct options *o)

@@ -85,6 +85,16 @@ for name in "${attacks[@]}"; do
         bad "$name: the grader exited $rc after ${secs}s (see $d/err.txt)"
         continue
     fi
+    # without namespaces (a plain container, a user without them) the local
+    # sandbox cannot hide the kit or the network: an escape is what this
+    # machine allows, not a regression
+    if [ "$MODE" = local ] && ! has_layer namespaces &&
+        grep -q ESCAPED "$d/results.json" "$d/out.txt"; then
+        skip_or_fail NAMESPACES "$name" "the sandbox here has no namespaces ($(sandbox_layer)): the attack got out" \
+            "$ENABLE_NAMESPACES"
+        no_ns_escapes=$((${no_ns_escapes:-0} + 1))
+        continue
+    fi
     got=$(json "$d/results.json" '.tests[0].extra_data.outcome')
     build=$(json "$d/results.json" .extra_data.build)
     case "$want" in
@@ -99,7 +109,10 @@ for name in "${attacks[@]}"; do
         bad "$name: expected $want, got $got (build $build; see $d/out.txt)"
     fi
     reason=$(sed -n "s/^reason-$MODE:[[:space:]]*//p" "$A/$name/expect")
-    if [ -n "$reason" ] && ! grep -q "$reason" <(json "$d/results.json" '.tests[0].output'); then
+    if [ -n "$reason" ] && [ "$MODE" = local ] && ! has_layer memory; then
+        skip_or_fail CGROUPS "$name: the report says \"$reason\"" \
+            "the sandbox here has no memory cgroup ($(sandbox_layer))" "$ENABLE_CGROUPS"
+    elif [ -n "$reason" ] && ! grep -q "$reason" <(json "$d/results.json" '.tests[0].output'); then
         bad "$name: the report does not say \"$reason\""
     fi
     if grep -q ESCAPED "$d/results.json" "$d/out.txt"; then
@@ -113,8 +126,14 @@ for name in "${attacks[@]}"; do
 done
 
 check "no attack left a process running" test -z "$(pgrep -f '[o]slabs-adv')"
-check "nothing reached the host's /tmp" test ! -e "$ESCAPED"
-check "the host's canary file is unchanged" test "$(cat "$CANARY")" = canary
-check "the host's listener got no connection" test ! -s "$O/listener.log"
+if [ "${no_ns_escapes:-0}" -gt 0 ]; then
+    skip_or_fail NAMESPACES "the host's /tmp, canary and listener are untouched" \
+        "$no_ns_escapes attack(s) got out of a sandbox without namespaces" "$ENABLE_NAMESPACES"
+else
+    check "nothing reached the host's /tmp" test ! -e "$ESCAPED"
+    check "the host's canary file is unchanged" test "$(cat "$CANARY")" = canary
+    check "the host's listener got no connection" test ! -s "$O/listener.log"
+fi
+rm -f "$ESCAPED"
 rm -f "$CANARY"
 finish

@@ -23,8 +23,18 @@ $G run deadlock --submission "$O/naive" --only "bank-stress-both-ways bank-helgr
     >"$O/naive.txt" 2>&1
 grep -q "DEADLOCK: no transfer and no bank_total finished" "$O/naive.txt" ||
     fail "the stress test did not print its DEADLOCK diagnosis (see $O/naive.txt)"
-grep -q "backtrace of every thread" "$O/naive.txt" && grep -q "in bank_transfer" "$O/naive.txt" ||
-    fail "the timeout report shows no backtrace through bank_transfer (see $O/naive.txt)"
+if grep -q "ptrace: Operation not permitted" "$O/naive.txt" && ! grep -q "in bank_transfer" "$O/naive.txt"; then
+    # gdb may not attach to a test here (a plain container)
+    if [ "${OSLABS_REQUIRE_PTRACE:-0}" = 1 ]; then
+        fail "gdb may not attach to a test here (ptrace: Operation not permitted; OSLABS_REQUIRE_PTRACE=1)"
+    fi
+    echo "  SKIP  deadlock: the timeout report's backtrace through bank_transfer: gdb may not attach" \
+         "to a test here (ptrace: Operation not permitted); to run it: run on a host, or start the" \
+         "container with --cap-add SYS_PTRACE"
+else
+    grep -q "backtrace of every thread" "$O/naive.txt" && grep -q "in bank_transfer" "$O/naive.txt" ||
+        fail "the timeout report shows no backtrace through bank_transfer (see $O/naive.txt)"
+fi
 grep -q 'lock order ".*" violated' "$O/naive.txt" ||
     fail "helgrind's report does not show the lock-order violation (see $O/naive.txt)"
 rm -rf "$O"

@@ -30,8 +30,11 @@ run() {
         status=0
         out=$(timeout 10 "$work/pimutex/rt_pathfinder" "$variant") || status=$?
         if [ "$status" -eq 77 ]; then
-            echo "  skip  pimutex: real-time Pathfinder not checked: $out"
-            exit 0
+            . tests/selftest/lib.sh
+            skip_or_fail RT "pimutex: the real-time Pathfinder" "$out" \
+                "run as root on a Linux host, or see docker/README.md (--cpu-rt-runtime)"
+            finish
+            exit $?
         fi
         if [ "$status" -ne "$want" ]; then
             echo "extra-pimutex: $variant run $i/$RUNS: expected exit $want, actual $status: $out" >&2

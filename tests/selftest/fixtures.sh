@@ -40,8 +40,13 @@ expect_eq "json: total score" "$total" "$(json $O/good.json .score)"
 
 t=$(json $O/good.json '.tests[] | select(.name == "sleep-forever") | .extra_data.time')
 check "a 2 s timeout ends the test in under 3 s (took ${t}s)" awk -v t="$t" 'BEGIN { exit !(t < 3) }'
-check "a hung test shows the function its threads block in" \
-    grep -q 'blocked_worker' <(json $O/good.json '.tests[] | select(.name == "hang-threads") | .output')
+hang=$(json $O/good.json '.tests[] | select(.name == "hang-threads") | .output')
+if ! grep -q 'blocked_worker' <<<"$hang" && grep -q 'ptrace: Operation not permitted' <<<"$hang"; then
+    skip_or_fail PTRACE "a hung test shows the function its threads block in" \
+        "gdb may not attach to a test here (ptrace: Operation not permitted)" "$ENABLE_PTRACE"
+else
+    check "a hung test shows the function its threads block in" grep -q 'blocked_worker' <<<"$hang"
+fi
 check "a flood is cut with a [truncated N bytes] marker" \
     grep -q 'truncated' <(json $O/good.json '.tests[] | select(.name == "output-flood") | .output')
 check "a skipped test says why and how to enable it" \
@@ -144,7 +149,17 @@ valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-
     --log-fd=9 $GRADER run $F --submission $F/sub-good \
     --only "answer-is-42 wrong-answer hang-threads trace-diff memcheck-leak strace-fsync symbols-must flaky" \
     --json $O/vg.json --junit $O/vg.xml >/dev/null 2>&1 9>$O/valgrind.log
-expect_eq "memcheck exit status" 0 $?
+vg=$?
+if [ $vg -eq 139 ] && ! grep -q 'Invalid\|uninitialised\|definitely lost in' $O/valgrind.log &&
+    ! has_layer namespaces; then
+    # seen in a plain container: valgrind itself dies of SIGSEGV (no report)
+    # while following the grader's keepers, which run without namespaces there
+    skip_or_fail NAMESPACES "the grader under valgrind memcheck" \
+        "valgrind died of SIGSEGV without a report, following a grader without namespaces" \
+        "$ENABLE_NAMESPACES"
+else
+    expect_eq "memcheck exit status" 0 $vg
+fi
 check "no valgrind error in any process of the grader" test ! -s $O/valgrind.log
 
 finish

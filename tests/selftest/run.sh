@@ -26,6 +26,11 @@ echo "== student handout (make dist)"
 tests/selftest/dist.sh || status=1
 echo "== platform bundles"
 tests/selftest/bundles.sh "$@" || status=1
+echo "== a newcomer's first hour: make build, make debug, the grade summary"
+tests/selftest/firsthour.sh || status=1
+echo "== docs: every command the docs show"
+tests/selftest/docs.sh --selftest || status=1
+tests/selftest/docs.sh || status=1
 echo "== style"
 tests/selftest/lint.sh || status=1
 echo "== self-test $([ $status -eq 0 ] && echo passed || echo FAILED) in $(($(date +%s) - start)) s"

@@ -658,6 +658,23 @@ int main(int argc, char **argv)
     snprintf(bindir, sizeof(bindir), "%s/bin", dirname(self));
     snprintf(tsh, sizeof(tsh), "%s/tsh", self);
 
+    /* make debug: SDRIVER_TOOL, one word a line, is a tool (gdb, valgrind,
+     * strace) that tsh runs under, so that the tool sees tsh, not the driver */
+    const char *tool = getenv("SDRIVER_TOOL");
+    char *tool_words = NULL, *tool_argv[64];
+    if (tool != NULL && tool[0] != '\0' && optind + 1 >= argc) {
+        int k = 0;
+        tool_words = strdup(tool);
+        for (char *save = NULL, *w = strtok_r(tool_words, "\n", &save); w != NULL && k < 60;
+             w = strtok_r(NULL, "\n", &save))
+            tool_argv[k++] = w;
+        tool_argv[k++] = tsh;
+        tool_argv[k++] = "-p";
+        tool_argv[k] = NULL;
+        shell = tool_argv;
+    }
+    unsetenv("SDRIVER_TOOL");
+
     char *trace = read_trace(argv[optind]);
     io_start_shell(&d, optind + 1 < argc ? argv + optind + 1 : shell, bindir);
     for (char *save = NULL, *line = strtok_r(trace, "\n", &save); line != NULL && why == NULL;
@@ -670,5 +687,6 @@ int main(int argc, char **argv)
     io_kill_all(&d);
     io_flush(&d);
     free(trace);
+    free(tool_words);
     return 0;
 }
