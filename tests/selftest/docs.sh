@@ -162,13 +162,14 @@ except ValueError:
     done
 }
 
-# A scratch copy of the kit: what git knows (or, outside git, the tree
-# without build/), with this grader binary.
+# A scratch copy of the kit: what git tracks and the new files it does not
+# ignore (a lab being added), or, outside git, the tree without build/;
+# with this grader binary.
 scratch_kit() {
     local dst=$1
     mkdir -p "$dst"
     if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-        git ls-files -z | tar --null -T - -c 2>/dev/null | tar -C "$dst" -x
+        git ls-files -z -co --exclude-standard | tar --null -T - -c 2>/dev/null | tar -C "$dst" -x
     else
         tar -c --exclude=./build . | tar -C "$dst" -x
     fi
