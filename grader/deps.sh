@@ -70,7 +70,9 @@ case "$1" in
         miss=$(missing | tr '\n' ' ')
         if [ -z "$miss" ]; then
             echo "oslabs: every package for 'make $2' is installed"
-            [ "$2" = grade ] && echo "oslabs: (the self-test's tools, about 270 MB more: make deps-test)"
+            if [ "$2" = grade ]; then
+                echo "oslabs: (the self-test's tools, about 270 MB more: make deps-test)"
+            fi
         elif [ "$(id -u)" -eq 0 ]; then
             export DEBIAN_FRONTEND=noninteractive
             apt-get update -q
