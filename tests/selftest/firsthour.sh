@@ -23,7 +23,7 @@ check "it says where it built" grep -q 'built in build/run/shell' "$O/build.txt"
 check "tsh and the driver are there" test -x build/run/shell/tsh -a -x build/run/shell/sdriver
 (cd build/run/shell && ./sdriver tests/traces/basic-quit.txt) >"$O/by-hand.txt" 2>&1
 check "the solution passes a trace by hand" diff <(sed 's/([0-9]*)/(PID)/g' "$O/by-hand.txt") \
-    <(sed 's/([0-9]*)/(PID)/g' build/run/shell/tests/traces/basic-quit.out)
+    <(sed 's/([0-9]*)/(PID)/g' build/run/shell/tests/expected/basic-quit.out)
 
 echo "make debug on a trace test: the tool sees tsh"
 # a shell that leaks: the solution without its tsh_line_free
