@@ -2,7 +2,9 @@
 # run.sh LAB... - `make bench`: per lab, the wall time of grading the
 # reference solution, and the grader's own overhead over the tests' run
 # time (measured with one job, where it adds up exactly); then the time of
-# grading every lab; then each lab's own benchmark (tests/bench/LAB.sh).
+# grading every lab; then the time of its skeleton and slowest mutant against
+# the solution's (tests/bench/loop.sh); then each lab's own benchmark
+# (tests/bench/LAB.sh).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 G=build/grader
@@ -36,6 +38,13 @@ for lab in "$@"; do
     measure "$lab" "$lab" "solutions/$lab"
 done
 echo "every lab above graded twice (default jobs, then one job): $((($(date +%s%N) - total_start) / 1000000)) ms"
+
+# The loop a student lives in: unfinished and buggy work against the solution.
+if [ $# -gt 0 ]; then
+    echo
+    echo "grading time of the skeleton and of every mutant, against the solution:"
+    tests/bench/loop.sh "$@"
+fi
 
 # The container's overhead: the same grading in and out of a container.
 IMAGE=${OSLABS_IMAGE:-oslabs}
