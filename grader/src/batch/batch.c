@@ -2,7 +2,7 @@
  * batch.c - `grader batch`: grades every submission of a directory, N at
  * a time, each by its own `grader run` (locally or in a fresh container).
  * The steps, one file each: options.c, students.c (and treehash.c),
- * spawn.c, loop.c, verdict.c, publish.c, progress.c; merge.c for the
+ * gradable.c, spawn.c, loop.c, verdict.c, publish.c, progress.c; merge.c for the
  * gradebook and `grader merge`. Crash-safe: a student's results are made in
  * OUT/.inflight/STUDENT and renamed into OUT/STUDENT once complete, so a
  * batch killed at any moment loses only what was in flight, and a rerun
@@ -149,6 +149,8 @@ static int setup_batch(struct batch *b)
     if (strcmp(b->engine, "container") == 0 && !valid_name(b->o->lab_arg))
         return usage_fail(NULL, "in a container, a lab is named (labs/NAME), not a path: %s",
                           b->o->lab_arg);
+    if (strcmp(b->engine, "local") == 0 && (rc = gradable_check_local(b)) != 0)
+        return rc;
     b->self = self_exe();
     b->test_jobs = cpus / b->o->jobs > 1 ? cpus / b->o->jobs : 1;
     b->tty = isatty(STDERR_FILENO) != 0;
@@ -197,6 +199,8 @@ int batch_command(const char *kit, int argc, char **argv)
                batch_interrupted ? "; interrupted: run the same command to go on" : "");
         if (batch_interrupted)
             rc = EXIT_INTERRUPTED;
+        if (b.refused)
+            rc = EXIT_USAGE;
         remove_tree(b.inflight);
     }
     batch_free(&b);

@@ -23,7 +23,7 @@ struct batch_opts {
     const char *lab_arg, *subs, *out, *hidden;
     int jobs, repeat, shard_i, shard_n;
     enum mode mode;
-    bool force;
+    bool force, allow_partial;
     double timeout; /* per submission; 0: from the manifest */
 };
 
@@ -48,13 +48,15 @@ struct batch {
     double t0, timeout, max_score;
     int test_jobs;
     bool tty;
+    bool refused; /* a partial grade without --allow-partial: stop */
 };
 
 /* How one submission's grading ended, for batch.json, batch.log and the terminal. */
 struct verdict {
-    const char *status; /* graded, build-failed, timed-out, error */
+    const char *status; /* graded, partial, build-failed, timed-out, error */
     char *reason;
     double score, max;
+    double skipped_points; /* of tests the machine could not run */
 };
 
 /* Set by SIGINT, SIGTERM or SIGHUP: stop starting, kill what runs, keep what is done. */
@@ -68,6 +70,10 @@ int parse_batch_options(int argc, char **argv, struct batch_opts *o);
  * (not another shard's, not graded already with the same hash). */
 int students_list(struct batch *b);
 void students_select(struct batch *b);
+
+/* gradable.c: refuse a lab this machine cannot grade in full. */
+int gradable_check_local(const struct batch *b);
+void gradable_after_student(struct batch *b, const struct verdict *v);
 
 /* spawn.c: the sandbox to grade in (container or local); a grader for one student. */
 int spawn_choose_mode(struct batch *b);

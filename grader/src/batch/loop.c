@@ -31,6 +31,7 @@ static void finish_student(struct batch *b, struct student *s, int wstatus)
         b->failures++;
     publish_log_line(b, s, &v, seconds);
     progress_done(b, s, &v, seconds);
+    gradable_after_student(b, &v);
     if (s->timed_out && strcmp(b->engine, "container") == 0) {
         char *rm = xasprintf("\"${e[@]}\" rm -f oslabs-batch-%s-%d", s->hash, (int)s->pid);
         spawn_engine_snippet(b, rm);
@@ -101,7 +102,7 @@ void loop_run_all(struct batch *b)
     size_t next = 0;
 
     b->t0 = now_seconds();
-    while (!batch_interrupted) {
+    while (!batch_interrupted && !b->refused) {
         while (b->running < (size_t)b->o->jobs && next < b->n) {
             if (b->st[next].state == ST_TODO)
                 spawn_student(b, &b->st[next]);
@@ -116,6 +117,6 @@ void loop_run_all(struct batch *b)
     }
     if (b->tty)
         fprintf(stderr, "\r\033[K");
-    if (batch_interrupted)
+    if (batch_interrupted || b->refused)
         stop_all(b);
 }

@@ -1,7 +1,7 @@
 /*
- * verdict.c - what one student's grading came to: graded, build-failed,
- * timed-out or error, with a one-line reason, from the results.json and
- * the log its grader left.
+ * verdict.c - what one student's grading came to: graded, partial (some
+ * tests could not run on this machine), build-failed, timed-out or error,
+ * with a one-line reason, from the results.json and the log its grader left.
  */
 #define _GNU_SOURCE
 #include "batch/batch_int.h"
@@ -68,6 +68,46 @@ static char *build_reason(const char *output)
                      (int)(strcspn(p, "\n") > 160 ? 160 : strcspn(p, "\n")), p);
 }
 
+/*
+ * The points of the tests skipped because the machine lacks what they
+ * need (not those a test skipped itself), and the first one's name.
+ */
+static double skipped_points(const cJSON *results, const char **first)
+{
+    const cJSON *t;
+    double points = 0;
+
+    *first = NULL;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(results, "tests"))
+    {
+        const cJSON *extra = cJSON_GetObjectItemCaseSensitive(t, "extra_data");
+        double max = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(t, "max_score"));
+
+        if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(extra, "not_gradable")))
+            continue;
+        points += max == max ? max : 0;
+        if (*first == NULL)
+            *first = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "name"));
+    }
+    return points;
+}
+
+/* "partial (8 points not gradable here: TEST and 1 more)" */
+static void judge_partial(const cJSON *results, struct verdict *v)
+{
+    const char *first;
+    double points = skipped_points(results, &first);
+
+    v->skipped_points = points;
+    if (points <= 0)
+        return;
+    free(v->reason);
+    v->status = "partial";
+    v->reason = xasprintf("partial (%g points not gradable here: %s needs what this machine "
+                          "lacks; see its results)",
+                          points, first ? first : "a test");
+}
+
 void verdict_judge(const struct batch *b, const struct student *s, const char *tmp, int wstatus,
                    struct verdict *v)
 {
@@ -96,6 +136,7 @@ void verdict_judge(const struct batch *b, const struct student *s, const char *t
     } else {
         v->status = "graded";
         v->reason = xstrdup("");
+        judge_partial(r, v);
     }
     if (r != NULL && !s->timed_out) {
         v->score = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(r, "score"));

@@ -54,6 +54,7 @@ static void skip_unavailable(const struct host *host, struct test_result *res, s
         why = probe_missing(host, res[i].test->requires);
         if (why != NULL) {
             res[i].outcome = OUT_SKIP;
+            res[i].not_gradable = true;
             res[i].reason = xasprintf("skipped: %s", why);
         }
     }

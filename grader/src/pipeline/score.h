@@ -15,7 +15,8 @@ enum outcome { OUT_PASS, OUT_FAIL, OUT_SKIP, OUT_NOTRUN };
 
 struct test_result {
     const struct test *test;
-    bool selected; /* false: left out by --only */
+    bool selected;     /* false: left out by --only */
+    bool not_gradable; /* skipped: the machine lacks what the test requires */
     enum outcome outcome;
     int runs, passed;  /* with --repeat */
     double time;       /* the slowest run, seconds */
