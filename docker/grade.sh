@@ -114,6 +114,8 @@ to_host() {
 status=0
 if [ -n "$extra" ]; then
     # shellcheck disable=SC2086
+    docker/rt-budget.sh "${engine[@]}" -- $extra
+    # shellcheck disable=SC2086
     "${engine[@]}" run "${hardening[@]}" $extra "$IMAGE" "${grade[@]}" | to_host || status=${PIPESTATUS[0]}
     # 125 (docker, podman) or 126 (podman: the OCI runtime failed): the engine
     # refused to start the container, e.g. a real-time budget it cannot grant

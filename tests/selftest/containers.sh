@@ -73,6 +73,15 @@ for lab in "$@"; do
     score=$(json "$O/$lab-solution/results.json" .score)
     max=$(json "$O/$lab-solution/results.json" .extra_data.max_score)
     expect_eq "$lab: the solution scores 100% inside" "$max" "$score"
+    short=$(jq -r '[.tests[] | select(.extra_data.not_gradable) | .name] | join(" ")' \
+        "$O/$lab-solution/results.json")
+    if [ -z "$short" ]; then
+        ok "$lab: every test ran inside (real-time budget given where needed)"
+    else
+        skip_or_fail RT "$lab: inside, not gradable: $short" \
+            "the engine gave no real-time budget (see $O/$lab-solution.txt)" \
+            "run as root on cgroup v1 (docker/rt-budget.sh)"
+    fi
     docker/grade.sh "$lab" "skeletons/$lab" "$O/$lab-skeleton" >"$O/$lab-skeleton.txt" 2>&1
     expect_eq "$lab: the skeleton scores the same inside as outside" \
         "$(json "$OUT/labs/$lab/skeleton.json" .score 2>/dev/null || echo '?')" \
