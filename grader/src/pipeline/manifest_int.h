@@ -44,6 +44,7 @@ enum key {
     K_MUST_ANY,
     K_MUST_NOT,
     K_SUPPRESSIONS,
+    K_HANG,
     K_COUNT
 };
 
