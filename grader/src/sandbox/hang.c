@@ -24,57 +24,58 @@ struct wait_call {
     long nr;
     const char *name;
     enum timed timed;
-    int arg; /* the timeout argument (0-based) for IF_PTR and IF_MS */
+    int arg;    /* the timeout argument (0-based) for IF_PTR and IF_MS */
+    bool on_fd; /* its first argument is a descriptor worth naming */
 };
 
 /* The calls a thread may sleep in; any other counts as "may wake". */
 static const struct wait_call calls[] = {
-    {SYS_futex, "futex (a mutex, condition variable, join or semaphore wait)", IF_PTR, 3},
+    {SYS_futex, "futex (a mutex, condition variable, join or semaphore wait)", IF_PTR, 3, false},
 #ifdef SYS_futex_waitv
-    {SYS_futex_waitv, "futex_waitv", IF_PTR, 3},
+    {SYS_futex_waitv, "futex_waitv", IF_PTR, 3, false},
 #endif
-    {SYS_nanosleep, "nanosleep", ALWAYS, 0},
-    {SYS_clock_nanosleep, "clock_nanosleep", ALWAYS, 0},
+    {SYS_nanosleep, "nanosleep", ALWAYS, 0, false},
+    {SYS_clock_nanosleep, "clock_nanosleep", ALWAYS, 0, false},
 #ifdef SYS_poll
-    {SYS_poll, "poll", IF_MS, 2},
+    {SYS_poll, "poll", IF_MS, 2, false},
 #endif
-    {SYS_ppoll, "ppoll", IF_PTR, 2},
+    {SYS_ppoll, "ppoll", IF_PTR, 2, false},
 #ifdef SYS_select
-    {SYS_select, "select", IF_PTR, 4},
+    {SYS_select, "select", IF_PTR, 4, false},
 #endif
-    {SYS_pselect6, "pselect", IF_PTR, 4},
+    {SYS_pselect6, "pselect", IF_PTR, 4, false},
 #ifdef SYS_epoll_wait
-    {SYS_epoll_wait, "epoll_wait", IF_MS, 3},
+    {SYS_epoll_wait, "epoll_wait", IF_MS, 3, false},
 #endif
-    {SYS_epoll_pwait, "epoll_pwait", IF_MS, 3},
-    {SYS_rt_sigtimedwait, "sigtimedwait", IF_PTR, 2},
-    {SYS_semtimedop, "semtimedop", IF_PTR, 3},
-    {SYS_mq_timedreceive, "mq_timedreceive", IF_PTR, 4},
-    {SYS_mq_timedsend, "mq_timedsend", IF_PTR, 4},
-    {SYS_read, "read", NEVER, 0},
-    {SYS_readv, "readv", NEVER, 0},
-    {SYS_pread64, "pread", NEVER, 0},
-    {SYS_write, "write (the reader does not read)", NEVER, 0},
-    {SYS_writev, "writev", NEVER, 0},
-    {SYS_wait4, "wait4 (waitpid)", NEVER, 0},
-    {SYS_waitid, "waitid", NEVER, 0},
+    {SYS_epoll_pwait, "epoll_pwait", IF_MS, 3, false},
+    {SYS_rt_sigtimedwait, "sigtimedwait", IF_PTR, 2, false},
+    {SYS_semtimedop, "semtimedop", IF_PTR, 3, false},
+    {SYS_mq_timedreceive, "mq_timedreceive", IF_PTR, 4, false},
+    {SYS_mq_timedsend, "mq_timedsend", IF_PTR, 4, false},
+    {SYS_read, "read", NEVER, 0, true},
+    {SYS_readv, "readv", NEVER, 0, true},
+    {SYS_pread64, "pread", NEVER, 0, true},
+    {SYS_write, "write (the reader does not read)", NEVER, 0, true},
+    {SYS_writev, "writev", NEVER, 0, true},
+    {SYS_wait4, "wait4 (waitpid)", NEVER, 0, false},
+    {SYS_waitid, "waitid", NEVER, 0, false},
 #ifdef SYS_pause
-    {SYS_pause, "pause", NEVER, 0},
+    {SYS_pause, "pause", NEVER, 0, false},
 #endif
-    {SYS_rt_sigsuspend, "sigsuspend", NEVER, 0},
-    {SYS_accept, "accept", NEVER, 0},
-    {SYS_accept4, "accept4", NEVER, 0},
-    {SYS_connect, "connect", NEVER, 0},
-    {SYS_recvfrom, "recvfrom", NEVER, 0},
-    {SYS_recvmsg, "recvmsg", NEVER, 0},
-    {SYS_sendto, "sendto", NEVER, 0},
-    {SYS_sendmsg, "sendmsg", NEVER, 0},
-    {SYS_msgrcv, "msgrcv", NEVER, 0},
-    {SYS_msgsnd, "msgsnd", NEVER, 0},
-    {SYS_semop, "semop", NEVER, 0},
-    {SYS_flock, "flock", NEVER, 0},
-    {SYS_fcntl, "fcntl (a record lock)", NEVER, 0},
-    {SYS_openat, "open (a FIFO without its other end)", NEVER, 0},
+    {SYS_rt_sigsuspend, "sigsuspend", NEVER, 0, false},
+    {SYS_accept, "accept", NEVER, 0, false},
+    {SYS_accept4, "accept4", NEVER, 0, false},
+    {SYS_connect, "connect", NEVER, 0, false},
+    {SYS_recvfrom, "recvfrom", NEVER, 0, false},
+    {SYS_recvmsg, "recvmsg", NEVER, 0, false},
+    {SYS_sendto, "sendto", NEVER, 0, false},
+    {SYS_sendmsg, "sendmsg", NEVER, 0, false},
+    {SYS_msgrcv, "msgrcv", NEVER, 0, false},
+    {SYS_msgsnd, "msgsnd", NEVER, 0, false},
+    {SYS_semop, "semop", NEVER, 0, false},
+    {SYS_flock, "flock", NEVER, 0, false},
+    {SYS_fcntl, "fcntl (a record lock)", NEVER, 0, false},
+    {SYS_openat, "open (a FIFO without its other end)", NEVER, 0, false},
 };
 
 struct hang {
@@ -83,7 +84,7 @@ struct hang {
     int confirmed;       /* samples in a row that found the box hung */
     uint64_t last_print; /* fingerprint of the last sample */
     size_t last_output;  /* bytes written before it */
-    char waits[MAX_WAITS][96];
+    char waits[MAX_WAITS][128];
     int wait_count[MAX_WAITS], nwaits, nthreads;
 };
 
@@ -192,15 +193,15 @@ void hang_free(struct hang *h)
     free(h);
 }
 
-/* The wait a sleeping thread is in: NULL when it may wake by itself. */
-static const char *untimed_wait(const char *syscall_text)
+/* The wait a sleeping thread is in, into buf: false when it may wake by itself. */
+static bool untimed_wait(const char *syscall_text, char *buf, size_t size)
 {
     long a[6] = {0};
     char *p;
     long nr = strtol(syscall_text, &p, 10);
 
     if (p == syscall_text || nr < 0)
-        return NULL; /* "running", or not in a call */
+        return false; /* "running", or not in a call */
     for (int i = 0; i < 6; i++)
         a[i] = strtol(p, &p, 0);
     for (size_t i = 0; i < ARRAY_LEN(calls); i++) {
@@ -209,16 +210,20 @@ static const char *untimed_wait(const char *syscall_text)
             continue;
         if (c->timed == ALWAYS || (c->timed == IF_PTR && a[c->arg] != 0) ||
             (c->timed == IF_MS && (int)a[c->arg] >= 0))
-            return NULL;
-        return c->name;
+            return false;
+        if (c->on_fd)
+            snprintf(buf, size, "%s on fd %ld", c->name, a[0]);
+        else
+            snprintf(buf, size, "%s", c->name);
+        return true;
     }
-    return NULL;
+    return false;
 }
 
 /* Counts one blocked thread of the process comm under its wait. */
 static void note_wait(struct hang *h, const char *comm, const char *wait)
 {
-    char key[96];
+    char key[128];
 
     snprintf(key, sizeof(key), "%s in %s", comm, wait);
     for (int i = 0; i < h->nwaits; i++) {
@@ -269,9 +274,8 @@ static bool thread_stat(pid_t pid, long tid, char *state, uint64_t *ran, uint64_
 /* Samples one thread into s; false when it is not blocked for good. */
 static bool sample_thread(struct hang *h, pid_t pid, long tid, const char *comm, struct sample *s)
 {
-    char state;
+    char state, wait[80] = "";
     uint64_t ran, runs;
-    const char *wait = NULL;
 
     if (!thread_stat(pid, tid, &state, &ran, &runs))
         return true; /* gone: the process list changes, which the print shows */
@@ -280,13 +284,14 @@ static bool sample_thread(struct hang *h, pid_t pid, long tid, const char *comm,
         return true;
     s->threads++;
     if (state == 'T' || state == 't') {
-        wait = "stopped (SIGSTOP, SIGTSTP, SIGTTIN)";
+        snprintf(wait, sizeof(wait), "stopped (SIGSTOP, SIGTSTP, SIGTTIN)");
     } else if (state == 'S') {
         char *text = task_file(pid, tid, "syscall", 512);
-        wait = text ? untimed_wait(text) : NULL;
+        if (text != NULL)
+            untimed_wait(text, wait, sizeof(wait));
         free(text);
     }
-    if (wait == NULL)
+    if (wait[0] == '\0')
         return false;
     note_wait(h, comm, wait);
     return true;
