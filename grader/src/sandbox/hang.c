@@ -352,20 +352,20 @@ bool hang_sample(struct hang *h, size_t output)
 char *hang_reason(const struct hang *h)
 {
     struct strbuf s;
-    bool shown[MAX_WAITS] = {false};
+    int order[MAX_WAITS]; /* the most common wait first */
 
+    for (int i = 0; i < h->nwaits; i++) {
+        int j = i;
+        for (; j > 0 && h->wait_count[order[j - 1]] < h->wait_count[i]; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
     sb_init(&s);
     sb_addf(&s,
             "hung: all %d thread%s blocked for %.1f s in waits without a timeout, with no CPU "
             "time used and no output:",
             h->nthreads, h->nthreads == 1 ? "" : "s", HANG_PERIOD * (HANG_SAMPLES - 1));
-    for (int k = 0; k < h->nwaits; k++) { /* the most common wait first */
-        int best = -1;
-        for (int i = 0; i < h->nwaits; i++)
-            if (!shown[i] && (best < 0 || h->wait_count[i] > h->wait_count[best]))
-                best = i;
-        shown[best] = true;
-        sb_addf(&s, "%s %d of %s", k > 0 ? ";" : "", h->wait_count[best], h->waits[best]);
-    }
+    for (int k = 0; k < h->nwaits; k++)
+        sb_addf(&s, "%s %d of %s", k > 0 ? ";" : "", h->wait_count[order[k]], h->waits[order[k]]);
     return sb_detach(&s);
 }
