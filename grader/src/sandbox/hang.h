@@ -16,8 +16,9 @@
  * (pthread_cond_timedwait, sem_timedwait), poll/epoll with a timeout >= 0,
  * select/ppoll/pselect with a timeout, sigtimedwait, semtimedop: it wakes by
  * itself, so a slow but correct program that sleeps is never cut. A thread
- * whose call cannot be read (no permission, a race with its exit) counts as
- * not blocked.
+ * sleeping in a call not in hang.c's table, or whose call cannot be read (no
+ * permission, a race with its exit), counts as not blocked either: when in
+ * doubt, the timeout decides.
  *
  * The box is hung when, at HANG_SAMPLES samples in a row (HANG_PERIOD
  * apart), every thread is blocked in an untimed wait, no thread has run
