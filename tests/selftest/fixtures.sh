@@ -49,6 +49,31 @@ else
 fi
 check "a flood is cut with a [truncated N bytes] marker" \
     grep -q 'truncated' <(json $O/good.json '.tests[] | select(.name == "output-flood") | .output')
+# test_out NAME / test_time NAME: its report, and its seconds, from good.json
+test_out() { json $O/good.json ".tests[] | select(.name == \"$1\") | .output"; }
+test_time() { json $O/good.json ".tests[] | select(.name == \"$1\") | .extra_data.time"; }
+under() { awk -v t="$1" -v m="$2" 'BEGIN { exit !(t < m) }'; }
+t=$(test_time flood-forever)
+check "an endless flood ends at the output cap, long before its 20 s timeout (${t}s)" under "$t" 3
+check "its reason says it wrote too much and was stopped" \
+    grep -q 'wrote more than 64 KiB of output.*stopped there' <(test_out flood-forever)
+t=$(test_time hang-deadlock)
+check "a deadlock ends as hung, long before its 20 s timeout (${t}s)" under "$t" 8
+check "its reason names the wait (futex, no timeout)" \
+    grep -q '^Result: hung: .*2 of misbehave in futex' <(test_out hang-deadlock)
+check "with hang = off the same deadlock waits for its 3 s timeout" \
+    grep -q 'timed out after 3.0 s' <(test_out hang-off)
+t=$(test_time hang-timed-waits)
+check "3 s of timed waits (sleep, cond_timedwait) are not cut as hung (${t}s, passed)" \
+    awk -v t="$t" 'BEGIN { exit !(t >= 3) }'
+t=$(test_time hang-read-stdin)
+check "a child blocked reading its stdin, its parent in waitpid: hung (${t}s)" under "$t" 8
+check "its reason names the child's read on fd 0" grep -q 'cat in read on fd 0' <(test_out hang-read-stdin)
+check "and the parent's waitpid" grep -q 'misbehave in wait4' <(test_out hang-read-stdin)
+t=$(test_time hang-driver)
+check "hang = driver: a driver polling with a timeout on a hung child is hung (${t}s)" under "$t" 8
+check "the backtrace is the child's, not the driver's" \
+    awk '/"cat"/ { c = 1 } /"misbehave"/ { m = 1 } END { exit !(c && !m) }' <(test_out hang-driver)
 check "a skipped test says why and how to enable it" \
     grep -q 'OSLABS_PRETEND_MISSING' <(json $O/good.json '.tests[] | select(.name == "needs-sqlite") | .output')
 check "a failure names the command that reruns it" \

@@ -136,6 +136,8 @@ void kind_program_spec(struct run_ctx *ctx, struct box_spec *spec)
     spec->lim.nproc = t->nproc;
     spec->lim.fsize_mb = t->fsize_mb;
     spec->lim.nofile = t->nofile;
+    spec->hang = t->hang;
+    spec->stop_flood = true;
 }
 
 void kind_fail(struct run_ctx *ctx, const char *fmt, ...)
@@ -167,8 +169,11 @@ void kind_show_stream(struct strbuf *d, const char *name, const char *data, size
     sb_addf(d, "--- %s ---\n%s", name, clean);
     if (show > 0 && data[show - 1] != '\n')
         sb_adds(d, "\n");
-    if (len > show || dropped > 0)
-        sb_addf(d, "[truncated %zu bytes]\n", len - show + dropped);
+    if (dropped > 0) /* the test's program is stopped there (box.h) */
+        sb_addf(d, "[truncated: more than %d KiB were written here; %zu bytes are not shown]\n",
+                BOX_OUTPUT_CAP / 1024, len - show + dropped);
+    else if (len > show)
+        sb_addf(d, "[truncated %zu bytes]\n", len - show);
     free(clean);
 }
 

@@ -120,7 +120,7 @@ void kind_judge_program(struct run_ctx *ctx, const struct box_result *r)
     const struct test *t = ctx->test;
     char *end = box_describe_end(r, t->timeout);
 
-    if (r->end == BOX_TIMEOUT || r->end == BOX_FAILED || r->end == BOX_SIGNALED) {
+    if (r->end != BOX_EXITED) { /* timed out, flooded, hung, failed or signaled */
         if (r->end == BOX_SIGNALED && kind_uses_harness(t)) {
             char *why = harness_error(r);
             kind_fail(ctx, "%s%s%s", end, why ? ": " : "", why ? why : "");

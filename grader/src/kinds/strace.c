@@ -68,7 +68,7 @@ static bool strace_judge(struct run_ctx *ctx, struct box_result *r)
     }
     kind_judge_program(ctx, r);
     kind_show_output(ctx, r);
-    return r->end != BOX_TIMEOUT && r->end != BOX_FAILED;
+    return r->end == BOX_EXITED || r->end == BOX_SIGNALED;
 }
 
 const struct kind_ops kind_strace = {"strace", strace_spec, strace_judge};

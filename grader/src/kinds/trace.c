@@ -61,8 +61,9 @@ static bool judge_trace(struct run_ctx *ctx, struct box_result *r)
             kind_fail(ctx, "the output differs from the expected transcript at line %d", line);
         if (r->out_dropped > 0)
             sb_addf(&ctx->details,
-                    "[truncated %zu bytes: only the first %d KiB of output are kept]\n",
-                    r->out_dropped, BOX_OUTPUT_CAP / 1024);
+                    "[truncated: the program wrote more than %d KiB of output and was stopped "
+                    "there; only those %d KiB are compared]\n",
+                    BOX_OUTPUT_CAP / 1024, BOX_OUTPUT_CAP / 1024);
     }
     if (!differs || r->err_len > 0)
         kind_show_stream(&ctx->details, "stderr", r->err, r->err_len, r->err_dropped);

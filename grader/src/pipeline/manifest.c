@@ -44,6 +44,7 @@ static void test_init(struct test *t, const char *name, const char *file, int li
     t->nproc = 256;
     t->fsize_mb = 64;
     t->nofile = 256;
+    t->hang = HANG_ON;
     sv_init(&t->tags);
     sv_init(&t->rules);
     sv_init(&t->env);

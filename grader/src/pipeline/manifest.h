@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include "lib/normalize.h"
 #include "lib/util.h"
+#include "sandbox/box.h"
 #include "sandbox/features.h"
 
 enum kind { KIND_CMOCKA, KIND_EXEC, KIND_TRACE, KIND_VALGRIND, KIND_STRACE, KIND_SYMBOLS };
@@ -37,6 +38,7 @@ struct test {
     int exit_status; /* -1: any */
     long memory_mb;  /* -1: kind's default */
     long nproc, fsize_mb, nofile;
+    enum box_hang hang; /* end the test once hung (sandbox/hang.h); default on */
     /* the program: command, or binary + case */
     char *command;
     char *binary;

@@ -29,6 +29,7 @@ enum key {
     K_NPROC,
     K_FSIZE,
     K_NOFILE,
+    K_HANG,
     K_COMMAND,
     K_BINARY,
     K_CASE,

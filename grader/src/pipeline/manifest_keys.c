@@ -36,6 +36,7 @@ const struct test_key test_keys[K_COUNT] = {
     {"nproc", K_NPROC, PROGRAM_KINDS},
     {"fsize", K_FSIZE, PROGRAM_KINDS},
     {"nofile", K_NOFILE, PROGRAM_KINDS},
+    {"hang", K_HANG, PROGRAM_KINDS},
     {"command", K_COMMAND, PROGRAM_KINDS & ~(1u << KIND_CMOCKA)},
     {"binary", K_BINARY, PROGRAM_KINDS & ~(1u << KIND_TRACE)},
     {"case", K_CASE, PROGRAM_KINDS & ~(1u << KIND_TRACE)},
@@ -264,7 +265,9 @@ static void set_program_key(struct parse *ps, struct test *t, enum key key, cons
 {
     static const char *const cap_names[] = {"sys_nice", "ipc_lock"};
     static const unsigned cap_bits[] = {CAPF_SYS_NICE, CAPF_IPC_LOCK};
+    static const char *const hang_names[] = {"off", "on", "driver"}; /* enum box_hang */
     long n;
+    int choice;
 
     switch (key) {
     case K_CAPS:
@@ -304,6 +307,11 @@ static void set_program_key(struct parse *ps, struct test *t, enum key key, cons
         break;
     case K_NOFILE:
         set_long(ps, &t->nofile, value, 8, 65536, "nofile");
+        break;
+    case K_HANG:
+        choice = (int)t->hang;
+        set_choice(ps, &choice, value, hang_names, ARRAY_LEN(hang_names), "hang");
+        t->hang = (enum box_hang)choice;
         break;
     case K_COMMAND:
         set_program_words(ps, &t->command, value, "command");

@@ -1,6 +1,6 @@
 /*
- * backtrace.c - gdb's backtrace of every thread of a program that timed
- * out, taken from a box of its own while the program still hangs.
+ * backtrace.c - gdb's backtrace of every thread of the processes of a test
+ * that timed out or hung, taken from a box of its own while they still hang.
  */
 #define _GNU_SOURCE
 #include "sandbox/backtrace.h"
@@ -12,66 +12,43 @@
 
 #define GDB_TIMEOUT 20.0
 
-pid_t backtrace_target(pid_t keeper, pid_t ns_pid)
+struct box *backtrace_start(const struct host *host, const pid_t *pids, int n)
 {
-    char path[96];
-    char *text;
-    pid_t found = -1;
-
-    snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)keeper, (int)keeper);
-    text = read_file_max(path, 65536, NULL);
-    if (text == NULL)
-        return -1;
-    for (char *p = text; *p != '\0' && found < 0;) {
-        char *end;
-        long pid = strtol(p, &end, 10);
-        if (end == p)
-            break;
-        p = end;
-        snprintf(path, sizeof(path), "/proc/%ld/status", pid);
-        char *status = read_file_max(path, 65536, NULL);
-        char *line = status ? strstr(status, "\nNSpid:") : NULL;
-        if (line != NULL) {
-            char *eol = strchr(line + 1, '\n');
-            if (eol)
-                *eol = '\0';
-            char *last = strrchr(line, '\t');
-            if (last != NULL && atol(last + 1) == ns_pid)
-                found = (pid_t)pid;
-        }
-        free(status);
-    }
-    free(text);
-    return found;
-}
-
-struct box *backtrace_start(const struct host *host, pid_t pid)
-{
-    char pidbuf[32];
-    char *argv[] = {"gdb",
-                    "-nx",
-                    "-batch",
-                    "-p",
-                    pidbuf,
-                    "-iex",
-                    "set debuginfod enabled off",
-                    "-ex",
-                    "set pagination off",
-                    "-ex",
-                    "thread apply all bt",
-                    NULL};
+    struct strv argv;
     char *envp[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/", "LC_ALL=C", NULL};
     struct box_spec g;
+    struct box *b;
 
-    snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);
+    sv_init(&argv);
+    sv_push(&argv, "gdb");
+    sv_push(&argv, "-nx");
+    sv_push(&argv, "-batch");
+    sv_push(&argv, "-iex");
+    sv_push(&argv, "set debuginfod enabled off");
+    sv_push(&argv, "-ex");
+    sv_push(&argv, "set pagination off");
+    for (int i = 0; i < n; i++) { /* one gdb, attached to each process in turn */
+        if (n > 1) {
+            sv_push(&argv, "-ex");
+            sv_pushf(&argv, "echo === process %d ===\\n", (int)pids[i]);
+        }
+        sv_push(&argv, "-ex");
+        sv_pushf(&argv, "attach %d", (int)pids[i]);
+        sv_push(&argv, "-ex");
+        sv_push(&argv, "thread apply all bt");
+        sv_push(&argv, "-ex");
+        sv_push(&argv, "detach");
+    }
     memset(&g, 0, sizeof(g));
     g.host = host;
-    g.argv = argv;
+    g.argv = argv.v;
     g.envp = envp;
     g.cwd = "/";
     g.timeout = GDB_TIMEOUT;
     g.merge_stderr = true;
-    return box_start(&g); /* the box keeps its own copies of argv and envp */
+    b = box_start(&g); /* the box keeps its own copies of argv and envp */
+    sv_free(&argv);
+    return b;
 }
 
 /* Keeps the lines of gdb's output that a reader needs: threads and frames. */
@@ -85,7 +62,7 @@ static char *filter_backtrace(const char *raw)
         const char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
         if (strncmp(p, "Thread ", 7) == 0 || p[0] == '#' || strncmp(p, "ptrace", 6) == 0 ||
-            strstr(p, "Could not attach") != NULL) {
+            strncmp(p, "=== ", 4) == 0 || strstr(p, "Could not attach") != NULL) {
             if (p[0] != '#' && s.len > 0)
                 sb_adds(&s, "\n");
             sb_add(&s, p, len);

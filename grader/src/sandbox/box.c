@@ -1,13 +1,15 @@
 /*
  * box.c - the grader's side of a sandbox: starts the keeper (keeper.c) in
- * new namespaces, collects output and status, enforces the wall clock, and
- * on a timeout gets gdb backtraces before it has the box killed.
+ * new namespaces, collects output and status, enforces the wall clock,
+ * stops a flood at BOX_OUTPUT_CAP and a hung box at once (hang.c), and on
+ * a hang or a timeout gets gdb backtraces before it has the box killed.
  */
 #define _GNU_SOURCE
 #include "sandbox/box.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/keeper.h"
 #include "sandbox/backtrace.h"
+#include "sandbox/hang.h"
 #include "lib/fsutil.h"
 #include "lib/util.h"
 
@@ -46,7 +48,11 @@ struct box {
     pid_t program_pid;        /* in the keeper's namespace */
     struct keeper_record final;
     bool have_final;
-    bool timed_out;
+    bool cut;            /* the grader ended the program: */
+    enum box_end cut_as; /* BOX_TIMEOUT, BOX_FLOODED or BOX_HUNG */
+    struct hang *hang;   /* the hang watcher, or NULL */
+    double next_sample;  /* of the hang watcher */
+    char *hang_reason;
     enum box_state state;
     double start, deadline, kill_deadline, drain_deadline, end;
     struct box *gdb;
@@ -97,6 +103,7 @@ static struct box *box_new(const struct box_spec *spec)
     sb_init(&b->verdict);
     b->start = now_seconds();
     b->deadline = b->start + spec->timeout;
+    b->next_sample = b->start + HANG_PERIOD;
     return b;
 }
 
@@ -226,7 +233,7 @@ static void got_final(struct box *b, double now)
 {
     b->final = b->rec;
     b->have_final = true;
-    if (!b->timed_out)
+    if (!b->cut)
         b->end = now;
     reap_keeper(b);
     close_fd(&b->ctrl_w);
@@ -250,7 +257,7 @@ static void read_status(struct box *b, double now)
             if (!b->have_final) {
                 b->have_final = true;
                 b->final.killed = true;
-                if (!b->timed_out)
+                if (!b->cut)
                     b->end = now;
             }
             b->state = ST_DRAINING;
@@ -279,14 +286,16 @@ static void begin_kill(struct box *b, double now)
 
 static void start_backtrace(struct box *b, double now)
 {
-    pid_t pid = backtrace_target(b->keeper, b->program_pid);
+    pid_t pids[BACKTRACE_MAX_PROCS];
+    int n = hang_targets(b->keeper, b->program_pid, b->spec.hang == HANG_DRIVER, pids,
+                         BACKTRACE_MAX_PROCS);
 
-    if (pid <= 0) {
+    if (n <= 0) {
         b->backtrace = xstrdup("(no backtrace: the test's process could not be found)\n");
         begin_kill(b, now);
         return;
     }
-    b->gdb = backtrace_start(b->spec.host, pid);
+    b->gdb = backtrace_start(b->spec.host, pids, n);
     b->state = ST_BACKTRACE;
 }
 
@@ -309,16 +318,41 @@ static void close_outputs(struct box *b)
     close_fd(&b->verdict_r);
 }
 
+/* The grader ends the program: time is up, a flood, or a hang. */
+static void cut(struct box *b, enum box_end as, double now)
+{
+    b->cut = true;
+    b->cut_as = as;
+    b->end = now;
+    if (b->spec.backtrace && as != BOX_FLOODED)
+        start_backtrace(b, now); /* a flood shows its loop in its output */
+    else
+        begin_kill(b, now);
+}
+
+/* One sample of the hang watcher when it is due (hang.h). */
+static void watch_hang(struct box *b, double now)
+{
+    if (b->spec.hang == HANG_OFF || b->program_pid <= 0 || now < b->next_sample)
+        return;
+    b->next_sample = now + HANG_PERIOD;
+    if (b->hang == NULL)
+        b->hang = hang_new(b->keeper, b->program_pid, b->spec.hang == HANG_DRIVER);
+    size_t output = b->out.len + b->out_dropped + b->err.len + b->err_dropped;
+    if (hang_sample(b->hang, output)) {
+        b->hang_reason = hang_reason(b->hang);
+        cut(b, BOX_HUNG, now);
+    }
+}
+
 static void check_time(struct box *b, double now)
 {
-    if (b->state == ST_RUNNING && now >= b->deadline) {
-        b->timed_out = true;
-        b->end = now;
-        if (b->spec.backtrace)
-            start_backtrace(b, now);
-        else
-            begin_kill(b, now);
-    }
+    if (b->state == ST_RUNNING && b->spec.stop_flood && (b->out_dropped || b->err_dropped))
+        cut(b, BOX_FLOODED, now);
+    if (b->state == ST_RUNNING && now >= b->deadline)
+        cut(b, BOX_TIMEOUT, now);
+    if (b->state == ST_RUNNING)
+        watch_hang(b, now);
     if (b->state == ST_BACKTRACE && box_done(b->gdb))
         finish_backtrace(b, now);
     if (b->state == ST_KILLING && now >= b->kill_deadline && b->keeper > 0) {
@@ -373,6 +407,8 @@ double box_next_deadline(const struct box *b)
 {
     switch (b->state) {
     case ST_RUNNING:
+        if (b->spec.hang != HANG_OFF && b->next_sample < b->deadline)
+            return b->next_sample;
         return b->deadline;
     case ST_BACKTRACE:
         return box_next_deadline(b->gdb);
@@ -400,8 +436,10 @@ static void fill_end(const struct box *b, struct box_result *res)
     } else if (f->setup_error[0] != '\0') {
         res->end = BOX_FAILED;
         res->error = xasprintf("sandbox setup: %s", f->setup_error);
-    } else if (b->timed_out) {
-        res->end = BOX_TIMEOUT;
+    } else if (b->cut) {
+        res->end = b->cut_as;
+    } else if (b->spec.stop_flood && (b->out_dropped || b->err_dropped)) {
+        res->end = BOX_FLOODED; /* it ended before the grader read past the cap: the same */
     } else if (f->exec_errno != 0) {
         res->end = BOX_FAILED;
         res->error = xasprintf("cannot run '%s': %s", b->argv.n ? b->argv.v[0] : "?",
@@ -437,6 +475,9 @@ void box_collect(struct box *b, struct box_result *res)
     res->verdict = b->verdict.len > 0 ? sb_detach(&b->verdict) : NULL;
     res->backtrace = b->backtrace;
     b->backtrace = NULL;
+    res->hang = b->hang_reason;
+    b->hang_reason = NULL;
+    hang_free(b->hang);
     sb_free(&b->verdict);
     close_outputs(b);
     close_fd(&b->status_r);

@@ -9,10 +9,15 @@
  *
  * grader   (box.c) opens the pipes, creates the box's cgroups (cgroup.c),
  *          clones the keeper with the namespaces host.c found to work, then
- *          polls: it reads the outputs (capped at BOX_OUTPUT_CAP), the status
- *          records and the verdict pipe, and enforces the wall clock. On a
- *          timeout it first asks gdb, in a box of its own, for a backtrace of
- *          every thread (backtrace.c), then closes the control pipe.
+ *          polls: it reads the outputs, the status records and the verdict
+ *          pipe, and enforces the wall clock. It ends the test early in two
+ *          cases: a flood (stdout or stderr went past BOX_OUTPUT_CAP: nothing
+ *          more will be read, so the program is stopped there) and a hang
+ *          (hang.c samples the box's threads from /proc: all blocked in
+ *          waits without a timeout, nothing running, no output). On a hang
+ *          or a timeout it first asks gdb, in a box of its own, for a
+ *          backtrace of every thread (backtrace.c), then closes the control
+ *          pipe.
  * keeper   (keeper.c, named oslabs-keeper) is pid 1 of a new pid namespace where the kernel allows
  *          it (a child subreaper otherwise). It joins the box's cgroups,
  *          gives the box its own /proc, /dev/shm and /tmp, covers the hidden
@@ -63,6 +68,10 @@ struct box_limits {
     long nofile;   /* open files; 0: leave */
 };
 
+/* Hang detection (hang.h): off, on, or on with the program as the kit's
+ * driver, whose own waits do not count (the driver rule). */
+enum box_hang { HANG_OFF, HANG_ON, HANG_DRIVER };
+
 struct box_spec {
     const struct host *host; /* what the machine allows (host_probe); outlives the box */
     char *const *argv;       /* the program, searched in PATH of envp */
@@ -79,14 +88,18 @@ struct box_spec {
     gid_t gid;
     unsigned caps;             /* enum cap_flag, kept across the uid change */
     bool verdict;              /* open the harness verdict pipe as fd 3 */
-    bool backtrace;            /* on timeout, gdb backtraces first */
+    bool backtrace;            /* on a timeout or a hang, gdb backtraces first */
+    enum box_hang hang;        /* end a hung box at once (hang.h) */
+    bool stop_flood;           /* end the program once its output passes BOX_OUTPUT_CAP */
     const char *readonly_path; /* with a mount namespace: made read-only inside the box (the
                                   staged lab, so no test can replace another's programs) */
     const char *keep_path;     /* with a mount namespace: a fresh /tmp where only this directory
                               (the work directory) is still visible; NULL: the shared /tmp */
 };
 
-enum box_end { BOX_EXITED, BOX_SIGNALED, BOX_TIMEOUT, BOX_FAILED };
+/* FLOODED: stopped when its output went past BOX_OUTPUT_CAP; HUNG: stopped
+ * when hang.c found every thread blocked for good (reason in hang). */
+enum box_end { BOX_EXITED, BOX_SIGNALED, BOX_TIMEOUT, BOX_FLOODED, BOX_HUNG, BOX_FAILED };
 
 struct box_result {
     enum box_end end;
@@ -101,7 +114,8 @@ struct box_result {
     char *verdict;        /* what the harness wrote; NULL if nothing */
     int leftovers;        /* processes still alive when the program ended */
     long memory_limit_mb; /* > 0: killed for going over the box's memory cgroup limit */
-    char *backtrace;      /* gdb output on a timeout, or NULL */
+    char *backtrace;      /* gdb output on a timeout or a hang, or NULL */
+    char *hang;           /* BOX_HUNG: what the threads block in */
     char *error;          /* BOX_FAILED: why the box could not run the program */
 };
 
@@ -124,7 +138,8 @@ void box_collect(struct box *b, struct box_result *res);
 void box_run(const struct box_spec *spec, struct box_result *res);
 void box_result_free(struct box_result *res);
 
-/* "exited with status 1", "killed by signal 11 (SIGSEGV)", "timed out after 2.0 s", ... */
+/* "exited with status 1", "killed by signal 11 (SIGSEGV)", "timed out after 2.0 s",
+ * "stopped: it wrote more than 64 KiB of output", "hung: ...", ... */
 char *box_describe_end(const struct box_result *res, double timeout);
 
 /* The environment of every untrusted box: a fixed PATH, C locale, HOME and TMPDIR. */

@@ -15,6 +15,7 @@ void box_result_free(struct box_result *res)
     free(res->err);
     free(res->verdict);
     free(res->backtrace);
+    free(res->hang);
     free(res->error);
     memset(res, 0, sizeof(*res));
 }
@@ -38,6 +39,12 @@ char *box_describe_end(const struct box_result *res, double timeout)
         return xasprintf("killed by signal %d (%s)", res->code, signal_name(res->code, sig, 32));
     case BOX_TIMEOUT:
         return xasprintf("timed out after %.1f s", timeout);
+    case BOX_FLOODED:
+        return xasprintf("wrote more than %d KiB of output (an endless loop printing?) and "
+                         "was stopped there",
+                         BOX_OUTPUT_CAP / 1024);
+    case BOX_HUNG:
+        return xstrdup(res->hang ? res->hang : "hung");
     case BOX_FAILED:
         return xstrdup(res->error ? res->error : "sandbox failure");
     }

@@ -34,21 +34,27 @@ static void spec_init(struct box_spec *spec, char **argv, double timeout)
     spec->timeout = timeout;
 }
 
+/* An untrusted box for bash -c script; argv must outlive the spec. */
+static void sh_spec(struct box_spec *spec, char **argv, double timeout)
+{
+    spec_init(spec, argv, timeout);
+    spec->cwd = "/";
+    spec->untrusted = true;
+    spec->uid = spec->gid = host.uid_base + 40;
+    spec->lim.nproc = 64;
+    spec->lim.as_mb = 1024;
+    spec->lim.fsize_mb = 8;
+    spec->lim.nofile = 64;
+    spec->lim.cpu_s = 20;
+}
+
 static void run_sh(const char *script, double timeout, bool verdict, struct box_result *r)
 {
     char *argv[] = {"bash", "-c", (char *)script, NULL};
     struct box_spec spec;
 
-    spec_init(&spec, argv, timeout);
-    spec.cwd = "/";
-    spec.untrusted = true;
-    spec.uid = spec.gid = host.uid_base + 40;
+    sh_spec(&spec, argv, timeout);
     spec.verdict = verdict;
-    spec.lim.nproc = 64;
-    spec.lim.as_mb = 1024;
-    spec.lim.fsize_mb = 8;
-    spec.lim.nofile = 64;
-    spec.lim.cpu_s = 20;
     box_run(&spec, r);
 }
 
@@ -148,6 +154,60 @@ static void output_is_capped_and_counted(void **state)
     assert_int_equal(r.end, BOX_EXITED);
     assert_int_equal(r.out_len, BOX_OUTPUT_CAP);
     assert_int_equal(r.out_dropped, 1000000 - BOX_OUTPUT_CAP);
+    box_result_free(&r);
+}
+
+/* With stop_flood, an endless writer ends at the cap, not at its timeout. */
+static void flood_is_stopped_at_the_cap(void **state)
+{
+    char *argv[] = {"bash", "-c", "exec yes", NULL};
+    struct box_spec spec;
+    struct box_result r;
+
+    (void)state;
+    sh_spec(&spec, argv, 20);
+    spec.stop_flood = true;
+    box_run(&spec, &r);
+    assert_int_equal(r.end, BOX_FLOODED);
+    assert_true(r.wall < 5);
+    assert_int_equal(r.out_len, BOX_OUTPUT_CAP);
+    box_result_free(&r);
+}
+
+/* Runs script with hang detection on. */
+static void run_watched(const char *script, struct box_result *r)
+{
+    char *argv[] = {"bash", "-c", (char *)script, NULL};
+    struct box_spec spec;
+
+    sh_spec(&spec, argv, 20);
+    spec.hang = HANG_ON;
+    box_run(&spec, r);
+}
+
+/* A read on a FIFO that only the reader holds open: hung, said so early. */
+static void hung_box_ends_early(void **state)
+{
+    struct box_result r;
+
+    (void)state;
+    run_watched("p=$(mktemp -u) && mkfifo $p && exec 3<>$p && rm $p && read -u 3 x", &r);
+    assert_int_equal(r.end, BOX_HUNG);
+    assert_true(r.wall < 6);
+    assert_non_null(r.hang);
+    assert_non_null(strstr(r.hang, "bash in read on fd 3"));
+    box_result_free(&r);
+}
+
+/* A 3 s sleep is a timed wait: never cut as hung. */
+static void sleeper_is_not_hung(void **state)
+{
+    struct box_result r;
+
+    (void)state;
+    run_watched("sleep 3", &r);
+    assert_int_equal(r.end, BOX_EXITED);
+    assert_true(r.wall >= 3);
     box_result_free(&r);
 }
 
@@ -313,6 +373,9 @@ int main(void)
         cmocka_unit_test(timeout_kills_daemons_and_stopped_children),
         cmocka_unit_test(leftovers_are_killed_when_the_program_ends),
         cmocka_unit_test(output_is_capped_and_counted),
+        cmocka_unit_test(flood_is_stopped_at_the_cap),
+        cmocka_unit_test(hung_box_ends_early),
+        cmocka_unit_test(sleeper_is_not_hung),
         cmocka_unit_test(only_standard_fds_are_open),
         cmocka_unit_test(verdict_pipe_is_fd_3),
         cmocka_unit_test(unprivileged_when_root),

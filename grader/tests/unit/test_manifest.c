@@ -69,6 +69,7 @@ static void loads_a_good_manifest(void **state)
     char *dir =
         write_lab(LAB_HEADER "timeout = 4\ncontainer = --cap-add SYS_NICE\n"
                              "[test one]\nkind = exec\npoints = 2.5\ncommand = $LAB/x 'a b'\n"
+                             "hang = driver\n"
                              "[test two]\nkind = cmocka\npoints = 1\nbinary = t\n"
                              "timeout = 1.5\nrequires = ptrace gdb\nvisibility = after_due\n");
     struct strbuf err;
@@ -86,6 +87,8 @@ static void loads_a_good_manifest(void **state)
     assert_int_equal(lab.tests[0].line, 6);
     assert_string_equal(lab.container, "--cap-add SYS_NICE");
     assert_int_equal(lab.tests[0].memory_mb, 1024);
+    assert_int_equal(lab.tests[0].hang, HANG_DRIVER);
+    assert_int_equal(lab.tests[1].hang, HANG_ON);      /* the default */
     assert_string_equal(lab.tests[1].casename, "two"); /* case defaults to the name */
     assert_true(lab.tests[1].timeout == 1.5);
     assert_int_equal(lab.tests[1].requires, FEAT_PTRACE | FEAT_GDB);
@@ -116,6 +119,8 @@ static void bad_number(void **state)
                  "lab.ini:6: points: 'lots' is not a number >= 0");
     expect_error(LAB_HEADER "[test one]\nkind = exec\npoints = 1\ntimeout = 0\ncommand = x\n",
                  "lab.ini:7: timeout: '0' is not a number of seconds");
+    expect_error(LAB_HEADER "[test one]\nkind = exec\npoints = 1\nhang = maybe\ncommand = x\n",
+                 "lab.ini:7: hang: unknown value 'maybe'");
 }
 
 static void duplicate_test(void **state)

@@ -1,0 +1,87 @@
+/*
+ * hang.h - is a test hung? While a box runs, the grader samples every
+ * thread of every process in it from /proc and ends the test at once when
+ * nothing in it can ever move again, instead of waiting out the timeout
+ * (which stays as the last resort). Private to the sandbox (box.c).
+ *
+ * One sample reads, for each thread (/proc/PID/task/TID): its state (stat),
+ * how often and how long it ran (schedstat, or utime+stime from stat), and,
+ * when it sleeps, the system call it sleeps in with its arguments (syscall).
+ * A thread is blocked in an UNTIMED wait when it is stopped (T, t), or
+ * sleeps (S) in a call that only another process or thread can end: read,
+ * write, wait4, pause, sigsuspend, accept, futex without a timeout, poll and
+ * epoll_wait with timeout -1, select/ppoll/pselect with no timeout, semop...
+ * It is NOT blocked for good when it runs (R), waits for the disk (D), or
+ * sleeps in a TIMED wait: nanosleep, clock_nanosleep, futex with a timeout
+ * (pthread_cond_timedwait, sem_timedwait), poll/epoll with a timeout >= 0,
+ * select/ppoll/pselect with a timeout, sigtimedwait, semtimedop: it wakes by
+ * itself, so a slow but correct program that sleeps is never cut. A thread
+ * sleeping in a call not in hang.c's table, or whose call cannot be read (no
+ * permission, a race with its exit), counts as not blocked either: when in
+ * doubt, the timeout decides.
+ *
+ * The box is hung when, at HANG_SAMPLES samples in a row (HANG_PERIOD
+ * apart), every thread is blocked in an untimed wait, no thread has run
+ * since the sample before (its run count and run time are unchanged), no
+ * process came or went and the box wrote no output. Why that window: one
+ * sample can catch a moment where every thread just went to sleep between
+ * two steps (a pipeline handing over, a thread about to be woken by a
+ * signal already on its way); the run counts prove that nothing at all ran
+ * in between, and a healthy program handing work back and forth wakes some
+ * thread many times a second. Three confirmations over about 2 s leave a
+ * wide margin under a loaded machine (a woken thread waits for a CPU in
+ * state R, which is not blocked), and still end a deadlocked 12-20 s test
+ * in about 2 s.
+ *
+ * A wait with no timeout is ended from outside only by another thread or
+ * process of the box (all blocked too), by a signal from outside (only the
+ * kernel, for a timer: see below) or by the grader (never). Known blind spot:
+ * a process sleeping untimed in pause() or read() while an alarm() or an
+ * interval timer of its own is pending would be woken by it; no lab does
+ * that, and a test that does can set hang = off.
+ *
+ * The driver rule (hang = driver, a trace test whose program is the kit's
+ * own driver, such as the shell lab's sdriver): the driver feeds the
+ * student's program and waits for it to react, polling with short timeouts
+ * and a deadline per step, so it is never blocked untimed and always
+ * busy. Its threads are left out of the judgement, and the test is hung
+ * when every other process (the student's: tsh and its children) is blocked
+ * untimed as above. This is sound because the driver never waits for time
+ * to pass: each of its waits is for something the student's processes must
+ * do; all it can do to them (a line on their stdin, a signal, releasing a
+ * helper) wakes one of their threads, which the run counts see, and what it
+ * prints (a "[gave up]" line) is output, which ends the window too.
+ * Backtraces then come from the student's processes, not from the driver.
+ */
+#ifndef OSLABS_HANG_H
+#define OSLABS_HANG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define HANG_PERIOD    0.7 /* seconds between samples */
+#define HANG_SAMPLES   4   /* the first sets the baseline, three confirm: about 2.1 s */
+#define HANG_MAX_PROCS 256
+
+struct hang;
+
+/* A watcher for the box whose keeper is keeper (a host pid); program is the
+ * box's program in the keeper's pid namespace; driver: see the driver rule. */
+struct hang *hang_new(pid_t keeper, pid_t program, bool driver);
+void hang_free(struct hang *h);
+
+/* Takes one sample; output is the number of bytes the box has written so
+ * far. True once the hang is confirmed. */
+bool hang_sample(struct hang *h, size_t output);
+
+/* Why the test is hung, in words, after hang_sample returned true: what
+ * the threads block in. A new string. */
+char *hang_reason(const struct hang *h);
+
+/* The host pids of the processes worth a backtrace: the box's program
+ * first, or under the driver rule the driver's children and theirs; at most
+ * max. Returns how many. */
+int hang_targets(pid_t keeper, pid_t program, bool driver, pid_t *out, int max);
+
+#endif
