@@ -150,6 +150,7 @@ void kind_fail(struct run_ctx *ctx, const char *fmt, ...)
     sb_vaddf(&s, fmt, ap);
     va_end(ap);
     ctx->outcome = OUT_FAIL;
+    ctx->fault = FAULT_CHECK;
     free(ctx->reason);
     ctx->reason = sb_detach(&s);
 }

@@ -114,7 +114,8 @@ static void start_job(struct sched *s, struct job *j)
 
 static void finish_job(struct sched *s, struct job *j, int index)
 {
-    score_add_run(j->res, j->ctx.outcome, j->ctx.reason, &j->ctx.details, j->ctx.program.wall);
+    score_add_run(j->res, j->ctx.outcome, j->ctx.fault, j->ctx.reason, &j->ctx.details,
+                  j->ctx.program.wall);
     if (j->res->test->serial)
         s->serial_running = false;
     s->slot_busy[j->slot] = false;

@@ -43,8 +43,10 @@ static char *test_output(const struct report *r, const struct test_result *t)
         char *repro = report_reproduce(r, t->test);
         if (t->details)
             sb_adds(&s, t->details);
-        if (t->test->hint)
-            sb_addf(&s, "Hint: %s\n", t->test->hint);
+        char *hint = report_hint(r, t);
+        if (hint != NULL)
+            sb_addf(&s, "Hint: %s\n", hint);
+        free(hint);
         sb_addf(&s, "Rerun it:\n%s", repro);
         free(repro);
     }
