@@ -70,9 +70,10 @@ char *report_reproduce(const struct report *r, const struct test *t)
 
 char *report_hint(const struct report *r, const struct test_result *t)
 {
-    static const char *const what[] = {[FAULT_CRASH] = "it crashed",
-                                       [FAULT_TIMEOUT] = "it did not finish in time",
-                                       [FAULT_NORUN] = "it could not be run"};
+    static const char *const what[] = {
+        [FAULT_CRASH] = "it crashed (or exited early): see where with",
+        [FAULT_TIMEOUT] = "it did not finish in time: see where it waits with",
+        [FAULT_NORUN] = "it could not be run: try it by hand with"};
     char *cmd, *hint;
 
     if (t->fault == FAULT_CHECK)
@@ -80,8 +81,7 @@ char *report_hint(const struct report *r, const struct test_result *t)
     if (t->fault != FAULT_CRASH && t->fault != FAULT_TIMEOUT && t->fault != FAULT_NORUN)
         return NULL;
     cmd = rerun_command(r, t->test, t->test->kind == KIND_SYMBOLS ? NULL : "gdb");
-    hint = xasprintf("%s, which is not what this test checks: see where with `%s`", what[t->fault],
-                     cmd);
+    hint = xasprintf("%s `%s`", what[t->fault], cmd);
     free(cmd);
     return hint;
 }
