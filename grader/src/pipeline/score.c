@@ -23,6 +23,7 @@ void results_free(struct test_result *res, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(res[i].reason);
         free(res[i].details);
+        free(res[i].run_passed);
     }
 }
 
@@ -138,6 +139,23 @@ void score_totals(const struct test_result *res, size_t n, struct score_totals *
         if (t->outcome != OUT_SKIP)
             tot->max += t->test->points;
     }
+}
+
+double score_of_run(const struct test_result *res, size_t n, int run, int runs)
+{
+    double score = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct test_result *t = &res[i];
+        bool passed = t->run_passed != NULL && run < t->planned;
+        if (!t->selected || t->outcome == OUT_SKIP)
+            continue;
+        for (int k = run; passed && k < t->planned; k += runs)
+            passed = t->run_passed[k];
+        if (passed)
+            score += t->test->points;
+    }
+    return score;
 }
 
 const char *outcome_word(enum outcome o)

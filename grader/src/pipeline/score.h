@@ -29,8 +29,10 @@ struct test_result {
     double time;       /* the slowest run, seconds */
     double total_time; /* all runs together, seconds */
     double score;
-    char *reason;  /* one line */
-    char *details; /* evidence: output, diff, valgrind errors, backtrace */
+    bool *run_passed; /* per planned run, in order; NULL when none ran */
+    int planned;      /* runs planned (fail-fast may leave the last ones out) */
+    char *reason;     /* one line */
+    char *details;    /* evidence: output, diff, valgrind errors, backtrace */
 };
 
 /* What the selected tests add up to. */
@@ -58,6 +60,14 @@ void score_add_run(struct test_result *r, enum outcome outcome, enum fault fault
 void score_tests(struct test_result *res, size_t n);
 
 void score_totals(const struct test_result *res, size_t n, struct score_totals *t);
+
+/*
+ * The score of grading run `run` of `runs` (--repeat): a test scores when
+ * its runs run, run + runs, run + 2 * runs, ... all passed (a test that
+ * repeats more than `runs` times has several runs in each). With runs 1
+ * it is the score; a run left out by --fail-fast counts as failed.
+ */
+double score_of_run(const struct test_result *res, size_t n, int run, int runs);
 
 /* "pass", "FAIL", "skip", "not run". */
 const char *outcome_word(enum outcome o);

@@ -123,6 +123,18 @@ static cJSON *layers_json(const struct host *b)
     return l;
 }
 
+/* The score of each of the --repeat runs taken alone (see score_of_run). */
+static cJSON *run_scores_json(const struct report *r)
+{
+    cJSON *a = cJSON_CreateArray();
+
+    if (a == NULL)
+        die("cJSON: out of memory");
+    for (int run = 0; run < r->repeat; run++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(score_of_run(r->res, r->n, run, r->repeat)));
+    return a;
+}
+
 static cJSON *extra_json(const struct report *r)
 {
     cJSON *e = cJSON_CreateObject();
@@ -137,6 +149,7 @@ static cJSON *extra_json(const struct report *r)
     add_number(e, "jobs", r->jobs);
     add_number(e, "repeat", r->repeat);
     add_number(e, "build_time", r->build != NULL ? r->build->time : 0);
+    cJSON_AddItemToObject(e, "run_scores", run_scores_json(r));
     if (r->setup_problem != NULL)
         add_string(e, "problem", r->setup_problem);
     add_string(e, "build",
