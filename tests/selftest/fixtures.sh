@@ -77,6 +77,7 @@ echo "repeat: a flaky test is caught and counted"
 $GRADER run $F --submission $F/sub-good --only flaky --repeat 4 --json $O/flaky.json >/dev/null 2>&1
 expect_eq "flaky under --repeat 4" "failed 0" "$(json $O/flaky.json '.tests[0] | "\(.extra_data.outcome) \(.score)"')"
 check "the report says passed 2/4" grep -q 'passed 2/4' <(json $O/flaky.json '.tests[0].output')
+expect_eq "each run's own score (extra_data.run_scores)" "[1,0,1,0]" "$(jq -c .extra_data.run_scores $O/flaky.json)"
 
 echo "needs: --only a test without the tests it needs runs it plainly"
 $GRADER run $F --submission $F/sub-good --only needs-failed --json $O/needs.json >/dev/null 2>&1
