@@ -18,23 +18,27 @@ void inspect_list(const struct lab *lab)
     printf("%s: %s\nstudent files: ", lab->name, lab->title);
     for (size_t i = 0; i < lab->files.n; i++)
         printf("%s%s", i ? " " : "", lab->files.v[i]);
-    printf("\n\n%-34s %-8s %7s %8s  %-10s %-8s %s\n", "TEST", "KIND", "POINTS", "TIMEOUT",
-           "VISIBILITY", "RULES", "REQUIRES");
+    printf("\n\n%-34s %-8s %7s %8s  %-10s %-8s %-12s %s\n", "TEST", "KIND", "POINTS", "TIMEOUT",
+           "VISIBILITY", "RULES", "NEEDS", "REQUIRES");
     for (size_t i = 0; i < lab->ntests; i++) {
         const struct test *t = &lab->tests[i];
-        struct strbuf req, rules;
+        struct strbuf req, rules, needs;
         sb_init(&req);
         sb_init(&rules);
+        sb_init(&needs);
         for (int b = 0; b < FEAT_COUNT; b++)
             if (t->requires & (1u << b))
                 sb_addf(&req, "%s%s", req.len ? " " : "", feature_name(1u << b));
         for (size_t r = 0; r < t->rules.n; r++)
             sb_addf(&rules, "%s%s", r ? "," : "", t->rules.v[r]);
-        printf("%-34s %-8s %7g %7.1fs  %-10s %-8s %s%s\n", t->name, kind_name(t->kind), t->points,
-               t->timeout, visibility_name(t->visibility), rules.len ? rules.buf : "-", req.buf,
-               t->serial ? " (serial)" : "");
+        for (size_t k = 0; k < t->needs.n; k++)
+            sb_addf(&needs, "%s%s", k ? "," : "", t->needs.v[k]);
+        printf("%-34s %-8s %7g %7.1fs  %-10s %-8s %-12s %s%s\n", t->name, kind_name(t->kind),
+               t->points, t->timeout, visibility_name(t->visibility), rules.len ? rules.buf : "-",
+               needs.len ? needs.buf : "-", req.buf, t->serial ? " (serial)" : "");
         sb_free(&req);
         sb_free(&rules);
+        sb_free(&needs);
         total += t->points;
     }
     printf("\n%zu tests, %g points\n", lab->ntests, total);

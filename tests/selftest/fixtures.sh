@@ -80,6 +80,20 @@ check "a failure names the command that reruns it" \
     grep -q -- '--only trace-diff' <(json $O/good.json '.tests[] | select(.name == "trace-diff") | .output')
 check "a trace failure shows a unified diff" \
     grep -q -- '-not ok' <(json $O/good.json '.tests[] | select(.name == "trace-diff") | .output')
+output_of() { json $O/good.json ".tests[] | select(.name == \"$1\") | .output"; }
+check "a check failure shows the test's hint" grep -q "^Hint: The fixture's own" <(output_of wrong-answer)
+for t in segfault sleep-forever needs-failed; do
+    check "$t: the fixed hint is not shown" bash -c "! grep -q 'Never shown\|Its own hint' <<<\"\$1\"" _ "$(output_of $t)"
+done
+check "a crash points to the debugger instead" grep -q '^Hint: it crashed.*--tool gdb' <(output_of segfault)
+check "a timeout points to the debugger instead" grep -q '^Hint: it did not finish in time' <(output_of sleep-forever)
+check "a failed need comes first in the result" \
+    grep -q '^Result: the answer is wrong: wrong-answer failed; fix that first. Here: exited with status 1' \
+    <(output_of needs-failed)
+check "a passed need is not named" bash -c "! grep -q 'answer-is-42 failed' <<<\"\$1\"" _ "$(output_of needs-failed)"
+check "an empty harness message gives way to the cause above it" \
+    grep -q '^Result: expected 1 item, actual 2 (tests/test_answer.c:[0-9]*)' <(output_of empty-message)
+check "grader list shows what a test needs" grep -q '^needs-failed .* wrong-answer,answer-is-42' <($GRADER list $F)
 check "the report names the sandbox layer" test -n "$(json $O/good.json .extra_data.sandbox)"
 check "no daemon, stopped child or fork-bomb process outlives its test" \
     test -z "$(pgrep -f '[o]slabs-fixture-marker|[m]isbehave (forkbomb|daemons)')"
@@ -88,6 +102,13 @@ echo "repeat: a flaky test is caught and counted"
 $GRADER run $F --submission $F/sub-good --only flaky --repeat 4 --json $O/flaky.json >/dev/null 2>&1
 expect_eq "flaky under --repeat 4" "failed 0" "$(json $O/flaky.json '.tests[0] | "\(.extra_data.outcome) \(.score)"')"
 check "the report says passed 2/4" grep -q 'passed 2/4' <(json $O/flaky.json '.tests[0].output')
+expect_eq "each run's own score (extra_data.run_scores)" "[1,0,1,0]" "$(jq -c .extra_data.run_scores $O/flaky.json)"
+
+echo "needs: --only a test without the tests it needs runs it plainly"
+$GRADER run $F --submission $F/sub-good --only needs-failed --json $O/needs.json >/dev/null 2>&1
+expect_eq "its result is its own" "Result: exited with status 1 (expected 0)" \
+    "$(json $O/needs.json '.tests[0].output' | grep '^Result:')"
+check "and its own hint is shown" grep -q '^Hint: Its own hint' <(json $O/needs.json '.tests[0].output')
 
 echo "serial tests run alone"
 $GRADER run $F --submission $F/sub-good --only "serial-a serial-b" --jobs 2 --json $O/serial.json >/dev/null 2>&1
@@ -173,6 +194,7 @@ echo "the grader under valgrind memcheck"
 valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
     --log-fd=9 $GRADER run $F --submission $F/sub-good \
     --only "answer-is-42 wrong-answer hang-threads trace-diff memcheck-leak strace-fsync symbols-must flaky" \
+    --only "empty-message needs-failed" \
     --json $O/vg.json --junit $O/vg.xml >/dev/null 2>&1 9>$O/valgrind.log
 vg=$?
 if [ $vg -eq 139 ] && ! grep -q 'Invalid\|uninitialised\|definitely lost in' $O/valgrind.log &&

@@ -14,6 +14,7 @@ cd "$(dirname "$0")/../.."
 
 SOLUTION_RUNS=${SOLUTION_RUNS:-10}
 MUTANT_RUNS=${MUTANT_RUNS:-1}
+MUTANT_FAIL_FAST=${MUTANT_FAIL_FAST:-1}
 
 hogs=()
 hog_on() {
@@ -81,8 +82,11 @@ grade_mutant() {
         return 0
     fi
     # --fail-fast: a race test's repetitions stop at the first failure; the
-    # verdict (failed) is the same, without waiting out every hang
-    $GRADER run "$lab" --submission "$dir" --only "$tests" --repeat "$MUTANT_RUNS" --fail-fast \
+    # verdict (failed) is the same, without waiting out every hang (make soak
+    # sets MUTANT_FAIL_FAST=0: it counts the runs that catch the mutant)
+    local ff=--fail-fast
+    [ "${MUTANT_FAIL_FAST:-1}" = 1 ] || ff=
+    $GRADER run "$lab" --submission "$dir" --only "$tests" --repeat "$MUTANT_RUNS" $ff \
         --json "$o/$name.json" >"$o/$name.txt" 2>&1
     echo "$?" >"$o/$name.status"
 }
@@ -143,7 +147,7 @@ for lab in "$@"; do
     [ "${SOAK_HOG:-0}" = 1 ] || hog_off
     check_skeleton "$lab"
     export -f grade_mutant must_fail
-    export GRADER OUT MUTANT_RUNS
+    export GRADER OUT MUTANT_RUNS MUTANT_FAIL_FAST
     find tests/mutants/"$lab" -name '*.patch' | sort |
         xargs -P 2 -I{} bash -c "grade_mutant $lab {}"
     hog_off

@@ -151,7 +151,10 @@ void kind_fail(struct run_ctx *ctx, const char *fmt, ...)
     va_start(ap, fmt);
     sb_vaddf(&s, fmt, ap);
     va_end(ap);
+    if (s.len == 0)
+        sb_adds(&s, "the test failed"); /* a result line is never empty */
     ctx->outcome = OUT_FAIL;
+    ctx->fault = FAULT_CHECK;
     free(ctx->reason);
     ctx->reason = sb_detach(&s);
 }

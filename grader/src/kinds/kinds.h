@@ -31,6 +31,7 @@ struct run_ctx {
     struct box_result program; /* the first phase's result, kept for the second */
     /* the verdict of this run */
     enum outcome outcome;
+    enum fault fault;
     char *reason;
     struct strbuf details;
 };

@@ -29,6 +29,14 @@ static char *line_at(const char *start, const char *p)
     return clean;
 }
 
+/* The start of the line that holds p. */
+static const char *line_start(const char *start, const char *p)
+{
+    while (p > start && p[-1] != '\n')
+        p--;
+    return p;
+}
+
 /* "file.c:12" from "[   LINE   ] --- file.c:12: error: Failure!", or NULL. */
 static char *cmocka_location(const char *text)
 {
@@ -42,6 +50,45 @@ static char *cmocka_location(const char *text)
     if (end == NULL || end - p > 200 || memchr(p, '\n', (size_t)(end - p)) != NULL)
         return NULL;
     return strndup(p, (size_t)(end - p));
+}
+
+/* A line that says nothing by itself: blank, a bare label ("x says:") or cmocka's own. */
+static bool says_nothing(const char *b, const char *e)
+{
+    while (b < e && (*b == ' ' || *b == '\t'))
+        b++;
+    while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        e--;
+    return b == e || e[-1] == ':' || *b == '[' || memmem(b, (size_t)(e - b), "FAILED TEST", 11);
+}
+
+/* The last line of text before end that says something, or NULL (a new string). */
+static char *last_cause(const char *text, const char *end)
+{
+    const char *e = end;
+
+    while (e > text) {
+        const char *b = e;
+        while (b > text && b[-1] != '\n')
+            b--;
+        if (!says_nothing(b, e))
+            return line_at(text, b);
+        e = b > text ? b - 1 : b;
+    }
+    return NULL;
+}
+
+/* A message that says nothing ("mg_explain says: "): the cause above it instead. */
+static char *message_or_cause(char *msg, const char *stream, const char *at)
+{
+    char *cause;
+
+    if (!says_nothing(msg, msg + strlen(msg)) || (cause = last_cause(stream, at)) == NULL)
+        return msg;
+    if (strncmp(cause, "ERROR: ", 7) == 0)
+        memmove(cause, cause + 7, strlen(cause + 7) + 1);
+    free(msg);
+    return cause;
 }
 
 /*
@@ -74,6 +121,7 @@ char *harness_error(const struct box_result *r)
             if (strncmp(msg, "ERROR: ", 7) == 0)
                 memmove(msg, msg + 7, strlen(msg + 7) + 1);
         }
+        msg = message_or_cause(msg, streams[i], line_start(streams[i], p));
         why = loc ? xasprintf("%s (%s)", msg, loc) : xstrdup(msg);
         free(msg);
         free(loc);
@@ -99,11 +147,16 @@ void harness_judge(struct run_ctx *ctx, const struct box_result *r)
     int failed, skipped;
 
     if (parse_verdict(r->verdict, &failed, &skipped) < 0) {
+        bool first = ctx->outcome == OUT_PASS;
         kind_fail(ctx, "the test program ended before the test did (no verdict from the harness)");
+        if (first)
+            ctx->fault = FAULT_CRASH; /* not the failure a test's hint is about */
         return;
     }
     if (failed) {
         char *why = harness_error(r);
+        if (why == NULL && r->err != NULL)
+            why = last_cause(r->err, r->err + r->err_len);
         kind_fail(ctx, "%s", why ? why : "the test failed");
         free(why);
     } else if (skipped && ctx->outcome == OUT_PASS) {
@@ -121,6 +174,7 @@ void kind_judge_program(struct run_ctx *ctx, const struct box_result *r)
     char *end = box_describe_end(r, t->timeout);
 
     if (r->end != BOX_EXITED) { /* timed out, flooded, hung, failed or signaled */
+        bool first = ctx->outcome == OUT_PASS;
         if (r->end == BOX_SIGNALED && kind_uses_harness(t)) {
             char *why = harness_error(r);
             kind_fail(ctx, "%s%s%s", end, why ? ": " : "", why ? why : "");
@@ -128,6 +182,10 @@ void kind_judge_program(struct run_ctx *ctx, const struct box_result *r)
         } else {
             kind_fail(ctx, "%s", end);
         }
+        if (first)
+            ctx->fault = r->end == BOX_TIMEOUT || r->end == BOX_HUNG ? FAULT_TIMEOUT
+                         : r->end == BOX_FAILED                    ? FAULT_NORUN
+                                                                   : FAULT_CRASH;
     } else if (kind_uses_harness(t)) {
         harness_judge(ctx, r);
         if (t->exit_status >= 0 && r->code != t->exit_status && ctx->outcome == OUT_PASS)

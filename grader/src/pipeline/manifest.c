@@ -47,6 +47,7 @@ static void test_init(struct test *t, const char *name, const char *file, int li
     t->hang = HANG_ON;
     sv_init(&t->tags);
     sv_init(&t->rules);
+    sv_init(&t->needs);
     sv_init(&t->env);
     sv_init(&t->must);
     sv_init(&t->must_any);
@@ -196,6 +197,53 @@ static void check_test(struct parse *ps, struct test *t, const struct test_state
         t->memory_mb = t->kind == KIND_VALGRIND ? 0 : 1024;
 }
 
+/* The needs of t, followed to target: the path (" -> b -> a") when it is reached. */
+static char *needs_path(const struct lab *lab, const struct test *t, const struct test *target,
+                        bool *seen)
+{
+    for (size_t i = 0; i < t->needs.n; i++) {
+        const struct test *u = manifest_find(lab, t->needs.v[i]);
+        char *rest;
+        if (u == NULL || seen[u - lab->tests])
+            continue;
+        if (u == target)
+            return xasprintf(" -> %s", u->name);
+        seen[u - lab->tests] = true;
+        rest = needs_path(lab, u, target, seen);
+        if (rest != NULL) {
+            char *path = xasprintf(" -> %s%s", u->name, rest);
+            free(rest);
+            return path;
+        }
+    }
+    return NULL;
+}
+
+/* needs: every name is a test of the lab, and no test needs itself through others. */
+static void check_needs(struct parse *ps, size_t first)
+{
+    const struct lab *lab = ps->lab;
+
+    for (size_t i = first; i < lab->ntests; i++) {
+        const struct test *t = &lab->tests[i];
+        int line = ps->states[i].key_line[K_NEEDS];
+        bool known = true;
+        for (size_t j = 0; j < t->needs.n; j++)
+            if (manifest_find(lab, t->needs.v[j]) == NULL) {
+                problem(ps, line, "needs: no test '%s' in this lab", t->needs.v[j]);
+                known = false;
+            }
+        if (!known || t->needs.n == 0)
+            continue;
+        bool *seen = xcalloc(lab->ntests, sizeof(*seen));
+        char *cycle = needs_path(lab, t, t, seen);
+        if (cycle != NULL)
+            problem(ps, line, "needs: a cycle: %s%s", t->name, cycle);
+        free(cycle);
+        free(seen);
+    }
+}
+
 static void check_lab(struct parse *ps, const char *dir)
 {
     struct lab *lab = ps->lab;
@@ -279,6 +327,7 @@ static int parse_file(const char *dir, struct lab *lab, struct strbuf *err, bool
         problem(&ps, 1, "no [test NAME] sections");
     for (size_t i = first; i < lab->ntests; i++)
         check_test(&ps, &lab->tests[i], &ps.states[i]);
+    check_needs(&ps, first);
     free(ps.states);
     free(data);
     if (!hidden && ps.nerr == 0)
@@ -318,6 +367,8 @@ static void test_free(struct test *t)
     free(t->hint);
     sv_free(&t->tags);
     sv_free(&t->rules);
+    sv_free(&t->needs);
+    free(t->failed_means);
     sv_free(&t->env);
     free(t->stdin_file);
     free(t->command);

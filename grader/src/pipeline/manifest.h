@@ -28,8 +28,10 @@ struct test {
     char *hint;
     enum visibility visibility;
     struct strv tags;
-    struct strv rules; /* the handout's rules it checks: "R1" "R4" */
-    unsigned requires; /* enum feature */
+    struct strv rules;  /* the handout's rules it checks: "R1" "R4" */
+    struct strv needs;  /* the tests it builds on (their names) */
+    char *failed_means; /* what this test failing means to its dependents, or NULL */
+    unsigned requires;  /* enum feature */
     bool serial;
     int repeat;
     unsigned caps; /* enum cap_flag */

@@ -18,6 +18,8 @@ enum key {
     K_VISIBILITY,
     K_TAGS,
     K_RULES,
+    K_NEEDS,
+    K_FAILED_MEANS,
     K_REQUIRES,
     K_SERIAL,
     K_REPEAT,

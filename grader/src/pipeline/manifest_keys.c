@@ -25,6 +25,8 @@ const struct test_key test_keys[K_COUNT] = {
     {"visibility", K_VISIBILITY, ALL_KINDS},
     {"tags", K_TAGS, ALL_KINDS},
     {"rules", K_RULES, ALL_KINDS},
+    {"needs", K_NEEDS, ALL_KINDS},
+    {"failed_means", K_FAILED_MEANS, ALL_KINDS},
     {"requires", K_REQUIRES, ALL_KINDS},
     {"serial", K_SERIAL, ALL_KINDS},
     {"repeat", K_REPEAT, ALL_KINDS},
@@ -172,6 +174,26 @@ static void set_rules(struct parse *ps, struct test *t, const char *value)
     sv_free(&words);
 }
 
+/* needs = TEST...: test names, each once (manifest.c checks that they exist). */
+static void set_needs(struct parse *ps, struct test *t, const char *value)
+{
+    struct strv words;
+
+    sv_init(&words);
+    sv_split_blanks(&words, value);
+    if (words.n == 0)
+        problem(ps, ps->lineno, "needs: empty (names of tests this one builds on)");
+    for (size_t i = 0; i < words.n; i++) {
+        if (!valid_name(words.v[i]))
+            problem(ps, ps->lineno, "needs: '%s' is not a test name", words.v[i]);
+        else if (sv_contains(&t->needs, words.v[i]))
+            problem(ps, ps->lineno, "needs: '%s' given twice", words.v[i]);
+        else
+            sv_push(&t->needs, words.v[i]);
+    }
+    sv_free(&words);
+}
+
 static void set_kind(struct parse *ps, struct test *t, struct test_state *st, const char *value)
 {
     int k = kind_lookup(value);
@@ -246,6 +268,12 @@ static void set_common_key(struct parse *ps, struct test *t, struct test_state *
         break;
     case K_RULES:
         set_rules(ps, t, value);
+        break;
+    case K_NEEDS:
+        set_needs(ps, t, value);
+        break;
+    case K_FAILED_MEANS:
+        set_string(&t->failed_means, value);
         break;
     case K_SERIAL:
         if (parse_bool(value, &t->serial) < 0)

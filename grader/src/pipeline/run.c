@@ -67,6 +67,8 @@ static void make_queue(struct sched *s, struct test_result *res, size_t n)
         if (!res[i].selected || res[i].outcome == OUT_SKIP)
             continue;
         reps = res[i].test->repeat > s->opts->repeat ? res[i].test->repeat : s->opts->repeat;
+        res[i].run_passed = xcalloc((size_t)reps, sizeof(*res[i].run_passed));
+        res[i].planned = reps;
         for (int r = 0; r < reps; r++) {
             s->queue = xrealloc(s->queue, (s->njobs + 1) * sizeof(*s->queue));
             memset(&s->queue[s->njobs], 0, sizeof(*s->queue));
@@ -115,7 +117,9 @@ static void start_job(struct sched *s, struct job *j)
 
 static void finish_job(struct sched *s, struct job *j, int index)
 {
-    score_add_run(j->res, j->ctx.outcome, j->ctx.reason, &j->ctx.details, j->ctx.program.wall);
+    j->res->run_passed[j->run] = j->ctx.outcome == OUT_PASS; /* for each run's score */
+    score_add_run(j->res, j->ctx.outcome, j->ctx.fault, j->ctx.reason, &j->ctx.details,
+                  j->ctx.program.wall);
     if (j->res->test->serial)
         s->serial_running = false;
     s->slot_busy[j->slot] = false;

@@ -5,6 +5,7 @@
 #include "pipeline/score.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void results_not_run(struct test_result *res, size_t n, const char *reason)
 {
@@ -22,11 +23,12 @@ void results_free(struct test_result *res, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(res[i].reason);
         free(res[i].details);
+        free(res[i].run_passed);
     }
 }
 
-void score_add_run(struct test_result *r, enum outcome outcome, const char *reason,
-                   struct strbuf *details, double wall)
+void score_add_run(struct test_result *r, enum outcome outcome, enum fault fault,
+                   const char *reason, struct strbuf *details, double wall)
 {
     r->runs++;
     r->total_time += wall;
@@ -47,11 +49,50 @@ void score_add_run(struct test_result *r, enum outcome outcome, const char *reas
     if (r->outcome == OUT_FAIL)
         return; /* keep the first failure's evidence */
     r->outcome = OUT_FAIL;
+    r->fault = fault;
     free(r->reason);
     free(r->details);
     r->reason = xstrdup(reason ? reason : "failed");
     r->details = sb_detach(details);
     sb_init(details);
+}
+
+static const struct test_result *result_of(const struct test_result *res, size_t n,
+                                           const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(res[i].test->name, name) == 0)
+            return &res[i];
+    return NULL;
+}
+
+/*
+ * A failed test whose needed tests failed in this run: the reason starts
+ * with them (a need left out by --only counts for nothing).
+ */
+static void blame_needs(struct test_result *r, const struct test_result *res, size_t n)
+{
+    struct strbuf s;
+    int failed = 0;
+
+    sb_init(&s);
+    for (size_t i = 0; i < r->test->needs.n; i++) {
+        const struct test_result *u = result_of(res, n, r->test->needs.v[i]);
+        if (u == NULL || !u->selected || u->outcome != OUT_FAIL)
+            continue;
+        if (failed++ > 0)
+            sb_adds(&s, "; ");
+        if (u->test->failed_means != NULL)
+            sb_addf(&s, "%s: ", u->test->failed_means);
+        sb_addf(&s, "%s failed", u->test->name);
+    }
+    if (failed > 0) {
+        sb_addf(&s, "; fix %s first. Here: %s", failed == 1 ? "that" : "those", r->reason);
+        free(r->reason);
+        r->reason = sb_detach(&s);
+        r->fault = FAULT_NEEDS;
+    }
+    sb_free(&s);
 }
 
 void score_tests(struct test_result *res, size_t n)
@@ -67,6 +108,9 @@ void score_tests(struct test_result *res, size_t n)
             r->reason = why;
         }
     }
+    for (size_t i = 0; i < n; i++)
+        if (res[i].selected && res[i].outcome == OUT_FAIL)
+            blame_needs(&res[i], res, n);
 }
 
 void score_totals(const struct test_result *res, size_t n, struct score_totals *tot)
@@ -95,6 +139,23 @@ void score_totals(const struct test_result *res, size_t n, struct score_totals *
         if (t->outcome != OUT_SKIP)
             tot->max += t->test->points;
     }
+}
+
+double score_of_run(const struct test_result *res, size_t n, int run, int runs)
+{
+    double score = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct test_result *t = &res[i];
+        bool passed = t->run_passed != NULL && run < t->planned;
+        if (!t->selected || t->outcome == OUT_SKIP)
+            continue;
+        for (int k = run; passed && k < t->planned; k += runs)
+            passed = t->run_passed[k];
+        if (passed)
+            score += t->test->points;
+    }
+    return score;
 }
 
 const char *outcome_word(enum outcome o)

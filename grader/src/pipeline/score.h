@@ -13,17 +13,27 @@
 
 enum outcome { OUT_PASS, OUT_FAIL, OUT_SKIP, OUT_NOTRUN };
 
+/*
+ * What a failure was: the test's check said no (the failure its hint is
+ * about), the program crashed, hung or could not be run, or a test it
+ * needs failed too.
+ */
+enum fault { FAULT_NONE, FAULT_CHECK, FAULT_CRASH, FAULT_TIMEOUT, FAULT_NORUN, FAULT_NEEDS };
+
 struct test_result {
     const struct test *test;
     bool selected;     /* false: left out by --only */
     bool not_gradable; /* skipped: the machine lacks what the test requires */
     enum outcome outcome;
+    enum fault fault;  /* of the first failed run */
     int runs, passed;  /* with --repeat */
     double time;       /* the slowest run, seconds */
     double total_time; /* all runs together, seconds */
     double score;
-    char *reason;  /* one line */
-    char *details; /* evidence: output, diff, valgrind errors, backtrace */
+    bool *run_passed; /* per planned run, in order; NULL when none ran */
+    int planned;      /* runs planned (fail-fast may leave the last ones out) */
+    char *reason;     /* one line */
+    char *details;    /* evidence: output, diff, valgrind errors, backtrace */
 };
 
 /* What the selected tests add up to. */
@@ -40,13 +50,25 @@ void results_not_run(struct test_result *res, size_t n, const char *reason);
  * non-empty evidence, a failure keeps the first failure's reason and
  * evidence (details is moved out of *details and the buffer left empty).
  */
-void score_add_run(struct test_result *r, enum outcome outcome, const char *reason,
-                   struct strbuf *details, double wall);
+void score_add_run(struct test_result *r, enum outcome outcome, enum fault fault,
+                   const char *reason, struct strbuf *details, double wall);
 
-/* After the last run: each selected test's score ("passed 3/4; ..." for a flaky one). */
+/*
+ * After the last run: each selected test's score ("passed 3/4; ..." for a
+ * flaky one); a failed test that needs a test which failed too says so
+ * first ("pipes do not work yet: pipe-basic failed; fix that first. ...").
+ */
 void score_tests(struct test_result *res, size_t n);
 
 void score_totals(const struct test_result *res, size_t n, struct score_totals *t);
+
+/*
+ * The score of grading run `run` of `runs` (--repeat): a test scores when
+ * its runs run, run + runs, run + 2 * runs, ... all passed (a test that
+ * repeats more than `runs` times has several runs in each). With runs 1
+ * it is the score; a run left out by --fail-fast counts as failed.
+ */
+double score_of_run(const struct test_result *res, size_t n, int run, int runs);
 
 /* "pass", "FAIL", "skip", "not run". */
 const char *outcome_word(enum outcome o);

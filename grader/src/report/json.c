@@ -43,8 +43,10 @@ static char *test_output(const struct report *r, const struct test_result *t)
         char *repro = report_reproduce(r, t->test);
         if (t->details)
             sb_adds(&s, t->details);
-        if (t->test->hint)
-            sb_addf(&s, "Hint: %s\n", t->test->hint);
+        char *hint = report_hint(r, t);
+        if (hint != NULL)
+            sb_addf(&s, "Hint: %s\n", hint);
+        free(hint);
         sb_addf(&s, "Rerun it:\n%s", repro);
         free(repro);
     }
@@ -123,6 +125,18 @@ static cJSON *layers_json(const struct host *b)
     return l;
 }
 
+/* The score of each of the --repeat runs taken alone (see score_of_run). */
+static cJSON *run_scores_json(const struct report *r)
+{
+    cJSON *a = cJSON_CreateArray();
+
+    if (a == NULL)
+        die("cJSON: out of memory");
+    for (int run = 0; run < r->repeat; run++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(score_of_run(r->res, r->n, run, r->repeat)));
+    return a;
+}
+
 static cJSON *extra_json(const struct report *r)
 {
     cJSON *e = cJSON_CreateObject();
@@ -137,6 +151,7 @@ static cJSON *extra_json(const struct report *r)
     add_number(e, "jobs", r->jobs);
     add_number(e, "repeat", r->repeat);
     add_number(e, "build_time", r->build != NULL ? r->build->time : 0);
+    cJSON_AddItemToObject(e, "run_scores", run_scores_json(r));
     if (r->setup_problem != NULL)
         add_string(e, "problem", r->setup_problem);
     add_string(e, "build",

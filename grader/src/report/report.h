@@ -33,6 +33,13 @@ char *report_summary_line(const struct report *r);
 /* The commands that rerun one test; a new string of lines. */
 char *report_reproduce(const struct report *r, const struct test *t);
 
+/*
+ * The hint line of a failed test, or NULL: the test's own hint when its
+ * check failed; a pointer to the debugger when it crashed, hung or could not
+ * run; none when a test it needs failed (its reason says so). A new string.
+ */
+char *report_hint(const struct report *r, const struct test_result *t);
+
 void report_terminal(const struct report *r, FILE *out, bool colour, bool verbose);
 
 /* Gradescope's results.json, written atomically. 0, or -1 with errno. */

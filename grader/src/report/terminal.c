@@ -36,27 +36,54 @@ static bool plain_lab_name(const char *arg)
     return strchr(arg, '/') == NULL;
 }
 
+/* The command that reruns test t under tool (NULL: graded, no tool). A new string. */
+static char *rerun_command(const struct report *r, const struct test *t, const char *tool)
+{
+    const char *sub = r->submission;
+
+    if (plain_lab_name(r->lab_arg))
+        return xasprintf("make %s LAB=%s ONLY=%s%s%s%s%s", tool ? "debug" : "grade", r->lab_arg,
+                         t->name, sub ? " SUB=" : "", sub ? sub : "", tool ? " TOOL=" : "",
+                         tool ? tool : "");
+    if (tool == NULL)
+        return xasprintf("build/grader run %s --only %s%s%s", r->lab_arg, t->name,
+                         sub ? " --submission " : "", sub ? sub : "");
+    return xasprintf("build/grader debug %s %s%s%s --tool %s", r->lab_arg, t->name,
+                     sub ? " --submission " : "", sub ? sub : "", tool);
+}
+
 char *report_reproduce(const struct report *r, const struct test *t)
 {
+    static const char *const tools[] = {NULL, "gdb", "valgrind"};
+    /* the debugger variants where the lab is named plainly (make debug), else gdb's */
+    size_t ntools = t->kind == KIND_SYMBOLS ? 1 : plain_lab_name(r->lab_arg) ? 3 : 2;
     struct strbuf s;
 
     sb_init(&s);
-    if (plain_lab_name(r->lab_arg)) {
-        char *sub = r->submission ? xasprintf(" SUB=%s", r->submission) : xstrdup("");
-        sb_addf(&s, "make grade LAB=%s ONLY=%s%s\n", r->lab_arg, t->name, sub);
-        if (t->kind != KIND_SYMBOLS) {
-            sb_addf(&s, "make debug LAB=%s ONLY=%s%s TOOL=gdb\n", r->lab_arg, t->name, sub);
-            sb_addf(&s, "make debug LAB=%s ONLY=%s%s TOOL=valgrind\n", r->lab_arg, t->name, sub);
-        }
-        free(sub);
-    } else {
-        char *sub = r->submission ? xasprintf(" --submission %s", r->submission) : xstrdup("");
-        sb_addf(&s, "build/grader run %s --only %s%s\n", r->lab_arg, t->name, sub);
-        if (t->kind != KIND_SYMBOLS)
-            sb_addf(&s, "build/grader debug %s %s%s --tool gdb\n", r->lab_arg, t->name, sub);
-        free(sub);
+    for (size_t i = 0; i < ntools; i++) {
+        char *cmd = rerun_command(r, t, tools[i]);
+        sb_addf(&s, "%s\n", cmd);
+        free(cmd);
     }
     return sb_detach(&s);
+}
+
+char *report_hint(const struct report *r, const struct test_result *t)
+{
+    static const char *const what[] = {
+        [FAULT_CRASH] = "it crashed (or exited early): see where with",
+        [FAULT_TIMEOUT] = "it did not finish in time: see where it waits with",
+        [FAULT_NORUN] = "it could not be run: try it by hand with"};
+    char *cmd, *hint;
+
+    if (t->fault == FAULT_CHECK)
+        return t->test->hint ? xstrdup(t->test->hint) : NULL;
+    if (t->fault != FAULT_CRASH && t->fault != FAULT_TIMEOUT && t->fault != FAULT_NORUN)
+        return NULL;
+    cmd = rerun_command(r, t->test, t->test->kind == KIND_SYMBOLS ? NULL : "gdb");
+    hint = xasprintf("%s `%s`", what[t->fault], cmd);
+    free(cmd);
+    return hint;
 }
 
 static const char *colour_of(enum outcome o)
@@ -109,8 +136,10 @@ static void print_failure(const struct report *r, const struct test_result *t, F
             colour ? RESET : "");
     if (t->details && *t->details)
         fprintf(out, "%s", t->details);
-    if (t->test->hint)
-        fprintf(out, "hint:    %s\n", t->test->hint);
+    char *hint = report_hint(r, t);
+    if (hint != NULL)
+        fprintf(out, "hint:    %s\n", hint);
+    free(hint);
     fprintf(out, "rerun:\n");
     for (char *line = strtok(repro, "\n"); line; line = strtok(NULL, "\n"))
         fprintf(out, "  %s\n", line);

@@ -246,6 +246,43 @@ static void bad_rules(void **state)
                  "lab.ini:7: rules: empty");
 }
 
+/* A test "NAME" of kind exec with the given extra lines. */
+#define EXEC_TEST(name, extra) "[test " name "]\nkind = exec\npoints = 1\ncommand = x\n" extra
+
+static void needs_are_tests(void **state)
+{
+    char *dir = write_lab(LAB_HEADER EXEC_TEST("base", "failed_means = base is broken\n") EXEC_TEST(
+        "top", "needs = base  mid\n") EXEC_TEST("mid", "needs = base\n"));
+    struct strbuf err;
+    struct lab lab;
+
+    (void)state;
+    sb_init(&err);
+    assert_int_equal(manifest_load(dir, &lab, &err), 0);
+    assert_string_equal(lab.tests[0].failed_means, "base is broken");
+    assert_int_equal(lab.tests[1].needs.n, 2);
+    assert_string_equal(lab.tests[1].needs.v[1], "mid");
+    assert_int_equal(lab.tests[0].needs.n, 0);
+    manifest_free(&lab);
+    sb_free(&err);
+    drop_lab(dir);
+}
+
+static void bad_needs(void **state)
+{
+    (void)state;
+    expect_error(LAB_HEADER EXEC_TEST("one", "needs = two\n"),
+                 "lab.ini:8: needs: no test 'two' in this lab");
+    expect_error(LAB_HEADER EXEC_TEST("one", "needs = one\n"),
+                 "lab.ini:8: needs: a cycle: one -> one");
+    expect_error(LAB_HEADER EXEC_TEST("a", "needs = b\n") EXEC_TEST("b", "needs = c\n")
+                     EXEC_TEST("c", "needs = a\n"),
+                 "lab.ini:8: needs: a cycle: a -> b -> c -> a");
+    expect_error(LAB_HEADER EXEC_TEST("a", "needs = b b\n") EXEC_TEST("b", ""),
+                 "lab.ini:8: needs: 'b' given twice");
+    expect_error(LAB_HEADER EXEC_TEST("a", "needs =\n"), "lab.ini:8: needs: empty");
+}
+
 static void missing_file(void **state)
 {
     struct strbuf err;
@@ -276,6 +313,8 @@ int main(void)
         cmocka_unit_test(reports_every_problem),
         cmocka_unit_test(rules_are_rule_ids),
         cmocka_unit_test(bad_rules),
+        cmocka_unit_test(needs_are_tests),
+        cmocka_unit_test(bad_needs),
         cmocka_unit_test(missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
