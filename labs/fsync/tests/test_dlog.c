@@ -59,23 +59,24 @@ static void append_test_record(dlog_t *log, struct reclist *appended, int t, int
     must_append(log, appended, buf, rec_len(t, i));
 }
 
+/* What check_replay last replayed. A failed check ends the test before it
+ * is freed; a test run under memcheck frees it in its teardown, so that
+ * memcheck never reports the test's own records as the student's leak. */
+static struct reclist replayed;
+
 static void check_replay(const char *path, const struct reclist *want, const char *when)
 {
-    /* static, so that what it holds stays reachable (not a leak memcheck
-     * would blame on the student) when a failed check ends the test */
-    static struct reclist got;
     int err;
 
-    reclist_free(&got);
-    long n = replay_into(path, &got, &err);
+    long n = replay_into(path, &replayed, &err);
 
     if (n < 0)
         fail_msg("%s: dlog_replay: expected %zu records, actual -1 with %s", when, want->n,
                  errno_name(err));
-    if ((size_t)n != got.n)
-        fail_msg("%s: dlog_replay returned %ld but called visit %zu times", when, n, got.n);
-    assert_same(&got, want, when);
-    reclist_free(&got);
+    if ((size_t)n != replayed.n)
+        fail_msg("%s: dlog_replay returned %ld but called visit %zu times", when, n, replayed.n);
+    assert_same(&replayed, want, when);
+    reclist_free(&replayed);
 }
 
 /* ------------------------------------------------------------ round trips */
@@ -628,43 +629,70 @@ static void write_error_fails_log(void **state)
 
 /* ------------------------------------------------ valgrind workloads */
 
+/* The memcheck workload's allocations and the log it has open: a failed
+ * check ends the test anywhere, and its teardown closes the log and frees
+ * the rest, so that memcheck reports only what the student's code leaks. */
+struct memcheck_fixture {
+    struct reclist appended;
+    unsigned char *big;
+    dlog_t *log; /* open, or NULL */
+};
+
+static int memcheck_setup(void **state)
+{
+    struct memcheck_fixture *f = calloc(1, sizeof(*f));
+
+    if (f == NULL || (f->big = calloc(1, 200000)) == NULL) {
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int memcheck_teardown(void **state)
+{
+    struct memcheck_fixture *f = *state;
+
+    if (f->log != NULL)
+        dlog_close(f->log);
+    reclist_free(&f->appended);
+    reclist_free(&replayed);
+    free(f->big);
+    free(f);
+    return 0;
+}
+
 static void memcheck_workload(void **state)
 {
-    /* static: when a failed check ends the case, the test's own buffers
-     * stay reachable, so memcheck never reports them as the student's
-     * leaks */
-    static struct reclist appended;
-    static unsigned char *big;
-    (void)state;
+    struct memcheck_fixture *f = *state;
 
-    reclist_free(&appended);
-    free(big);
-    big = calloc(1, 200000);
-    assert_non_null(big);
     shim_fast();
-    dlog_t *log = must_open(LOG);
-    must_append(log, &appended, "", 0);
-    must_append(log, &appended, big, 200000);
+    f->log = must_open(LOG);
+    must_append(f->log, &f->appended, "", 0);
+    must_append(f->log, &f->appended, f->big, 200000);
     for (int i = 0; i < 20; i++)
-        append_test_record(log, &appended, 0, i);
+        append_test_record(f->log, &f->appended, 0, i);
     errno = 0;
-    assert_int_equal(dlog_append(log, big, DLOG_MAX_RECORD + 1), -1);
-    dlog_close(log);
-    FILE *f = fopen(LOG, "ab");
-    assert_non_null(f);
-    fwrite("torn", 1, 4, f);
-    fclose(f);
-    check_replay(LOG, &appended, "memcheck: 22 records and a torn tail");
-    log = must_open(LOG);
-    append_test_record(log, &appended, 0, 20);
-    dlog_close(log);
-    check_replay(LOG, &appended, "memcheck: after recovery and one more");
+    int rc = dlog_append(f->log, f->big, DLOG_MAX_RECORD + 1);
+    if (rc != -1)
+        fail_msg("dlog_append of %u bytes (1 over the limit): expected -1, actual %d with %s",
+                 DLOG_MAX_RECORD + 1, rc, errno_name(errno));
+    dlog_close(f->log);
+    f->log = NULL;
+    FILE *torn = fopen(LOG, "ab");
+    assert_non_null(torn);
+    fwrite("torn", 1, 4, torn);
+    fclose(torn);
+    check_replay(LOG, &f->appended, "memcheck: 22 records and a torn tail");
+    f->log = must_open(LOG);
+    append_test_record(f->log, &f->appended, 0, 20);
+    dlog_close(f->log);
+    f->log = NULL;
+    check_replay(LOG, &f->appended, "memcheck: after recovery and one more");
     assert_null(dlog_open("no-such-dir/x.log"));
     assert_int_equal(dlog_replay("no-such.log", count_visit, &(int){0}), -1);
     dlog_close(NULL);
-    reclist_free(&appended);
-    free(big);
-    big = NULL;
 }
 
 static void helgrind_workload(void **state)
@@ -713,7 +741,10 @@ static const struct CMUnitTest all_tests[] = {
     T(torn_tail_every_offset, "torn-tail-every-offset"),
     T(corrupt_every_byte, "corrupt-every-byte"),
     T(write_error_fails_log, "write-error-fails-log"),
-    T(memcheck_workload, "memcheck-workload"),
+    {.name = "memcheck-workload",
+     .test_func = memcheck_workload,
+     .setup_func = memcheck_setup,
+     .teardown_func = memcheck_teardown},
     T(helgrind_workload, "helgrind-workload"),
 };
 
