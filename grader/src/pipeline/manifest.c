@@ -44,6 +44,7 @@ static void test_init(struct test *t, const char *name, const char *file, int li
     t->nproc = 256;
     t->fsize_mb = 64;
     t->nofile = 256;
+    t->disk_mb = -1;
     sv_init(&t->tags);
     sv_init(&t->rules);
     sv_init(&t->env);
@@ -168,6 +169,8 @@ static void check_test(struct parse *ps, struct test *t, const struct test_state
         problem(ps, t->line, "[test %s]: missing 'points'", t->name);
     if (t->timeout < 0)
         t->timeout = ps->lab->timeout;
+    if (t->disk_mb < 0)
+        t->disk_mb = ps->lab->disk_mb;
     if (t->kind == KIND_CMOCKA && t->binary == NULL)
         problem(ps, t->line, "[test %s]: kind cmocka needs 'binary'", t->name);
     if (t->kind != KIND_CMOCKA && t->kind != KIND_SYMBOLS && t->command == NULL &&
@@ -293,6 +296,7 @@ int manifest_load(const char *dir, struct lab *lab, struct strbuf *err)
     lab->dir = xstrdup(dir);
     lab->build_timeout = 120;
     lab->timeout = 10;
+    lab->disk_mb = 256;
     if (parse_file(dir, lab, err, false) < 0) {
         manifest_free(lab);
         return -1;

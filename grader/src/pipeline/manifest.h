@@ -37,6 +37,7 @@ struct test {
     int exit_status; /* -1: any */
     long memory_mb;  /* -1: kind's default */
     long nproc, fsize_mb, nofile;
+    long disk_mb; /* the disk quota (sandbox/disk.h); -1: the lab's */
     /* the program: command, or binary + case */
     char *command;
     char *binary;
@@ -67,6 +68,7 @@ struct lab {
     char *build_target;
     double build_timeout;
     double timeout;
+    long disk_mb;    /* the tests' disk quota unless they give theirs */
     char *container; /* extra container-engine flags the lab needs, or NULL */
     struct test *tests;
     size_t ntests;

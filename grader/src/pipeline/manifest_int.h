@@ -44,6 +44,7 @@ enum key {
     K_MUST_ANY,
     K_MUST_NOT,
     K_SUPPRESSIONS,
+    K_DISK_MB,
     K_COUNT
 };
 
@@ -76,7 +77,7 @@ struct parse {
     long cur;
     bool seen_section;
     int lab_line;
-    int lab_key_line[8];
+    int lab_key_line[16]; /* room for every key of [lab] */
     struct test_state *states;
 };
 
