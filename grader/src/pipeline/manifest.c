@@ -251,6 +251,20 @@ static int read_file(const char *path, char **data, size_t *len, struct strbuf *
     return 0;
 }
 
+/*
+ * A hidden test's expected transcript (hidden/...) is read from the hidden
+ * directory itself, not from the staged lab: stage_hidden leaves it out of
+ * the lab the program under test sees.
+ */
+static void hidden_expect(struct test *t, const char *dir)
+{
+    if (t->expect != NULL && strncmp(t->expect, "hidden/", 7) == 0) {
+        char *p = xasprintf("%s/%s", dir, t->expect + 7);
+        free(t->expect);
+        t->expect = p;
+    }
+}
+
 static int parse_file(const char *dir, struct lab *lab, struct strbuf *err, bool hidden)
 {
     struct parse ps;
@@ -279,8 +293,11 @@ static int parse_file(const char *dir, struct lab *lab, struct strbuf *err, bool
         check_lab(&ps, dir);
     else if (lab->ntests == first)
         problem(&ps, 1, "no [test NAME] sections");
-    for (size_t i = first; i < lab->ntests; i++)
+    for (size_t i = first; i < lab->ntests; i++) {
         check_test(&ps, &lab->tests[i], &ps.states[i]);
+        if (hidden)
+            hidden_expect(&lab->tests[i], dir);
+    }
     free(ps.states);
     free(data);
     if (!hidden && ps.nerr == 0)
