@@ -29,6 +29,7 @@ enum key {
     K_NPROC,
     K_FSIZE,
     K_NOFILE,
+    K_DISK_MB,
     K_COMMAND,
     K_BINARY,
     K_CASE,
@@ -44,7 +45,6 @@ enum key {
     K_MUST_ANY,
     K_MUST_NOT,
     K_SUPPRESSIONS,
-    K_DISK_MB,
     K_COUNT
 };
 

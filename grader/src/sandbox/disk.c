@@ -31,7 +31,7 @@ const char *disk_init(void)
     if (unshare(CLONE_NEWNS) < 0)
         return "cannot create a mount namespace";
     /* slave: the host's later mounts still reach us, ours never reach the host */
-    if (mount("none", "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+    if (mount("none", "/", "none", MS_REC | MS_SLAVE, NULL) < 0)
         return "cannot make the mounts private";
     return NULL;
 }
@@ -72,7 +72,7 @@ char *disk_mount(const char *scratch, long mb, uid_t uid)
         goto fail;
     if (mount("tmpfs", disk, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
         goto fail_dir;
-    if (make_parts(disk, uid) < 0 || mount(work, scratch, NULL, MS_BIND, NULL) < 0) {
+    if (make_parts(disk, uid) < 0 || mount(work, scratch, "none", MS_BIND, NULL) < 0) {
         err = errno;
         umount2(disk, MNT_DETACH);
         errno = err;

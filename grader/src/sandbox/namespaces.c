@@ -89,7 +89,7 @@ static bool bind_part(const char *disk, const char *name, const char *target)
 
     if (disk == NULL || snprintf(src, sizeof(src), "%s/%s", disk, name) >= (int)sizeof(src))
         return false;
-    return mount(src, target, NULL, MS_BIND, NULL) == 0;
+    return mount(src, target, "none", MS_BIND, NULL) == 0;
 }
 
 /*
