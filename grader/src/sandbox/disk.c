@@ -106,6 +106,7 @@ void disk_unmount(const char *scratch, const char *disk, bool keep)
     rmdir(disk);
     if (kept != NULL) {
         rmdir(scratch);
+        chmod(kept, 0700); /* the test's files, not everyone's */
         if (rename(kept, scratch) < 0)
             fprintf(stderr, "grader: keeping %s: %s\n", scratch, strerror(errno));
     }
