@@ -159,7 +159,8 @@ int debug_test(const char *kit, const struct lab *lab, const struct debug_opts *
         fprintf(stderr, " %s", ctx.argv.v[i]);
     fprintf(stderr, "%s%s\n", ctx.stdin_path ? " < " : "", ctx.stdin_path ? ctx.stdin_path : "");
     if (t->expect)
-        fprintf(stderr, "grader: the expected transcript is %s/%s\n", st.labdir, t->expect);
+        fprintf(stderr, "grader: the expected transcript is %s%s%s\n",
+                t->expect[0] == '/' ? "" : st.labdir, t->expect[0] == '/' ? "" : "/", t->expect);
     if (log != NULL)
         fprintf(stderr, "grader: %s runs the shell under test (tsh), not the driver\n", o->tool);
     gdb = strcmp(o->tool, "gdb") == 0 && log == NULL; /* gdb itself reads the terminal */

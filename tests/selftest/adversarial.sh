@@ -55,18 +55,20 @@ plant() {
     } >"$sub/bbuf.c"
 }
 
+# An attack with a hidden/ of its own is graded with those hidden tests.
 run_attack() {
-    local name=$1 d=$O/$1 start rc
+    local name=$1 d=$O/$1 start rc hidden=()
     plant "$name"
+    [ -d "$A/$name/hidden" ] && hidden=(--hidden "$A/$name/hidden")
     start=$(date +%s)
     if [ "$MODE" = container ]; then
-        timeout -k 5 "$LIMIT" docker/grade.sh prodcons "$d/sub" "$d/res" --only put-get-fifo \
-            --autolab >"$d/out.txt" 2>"$d/err.txt"
+        OSLABS_HIDDEN=${hidden[1]:-} timeout -k 5 "$LIMIT" docker/grade.sh prodcons "$d/sub" \
+            "$d/res" --only put-get-fifo --autolab >"$d/out.txt" 2>"$d/err.txt"
         rc=$?
         cp "$d/res/results.json" "$d/results.json" 2>/dev/null
     else
         timeout -k 5 "$LIMIT" $GRADER run prodcons --submission "$d/sub" --only put-get-fifo \
-            --json "$d/results.json" --autolab >"$d/out.txt" 2>"$d/err.txt"
+            "${hidden[@]}" --json "$d/results.json" --autolab >"$d/out.txt" 2>"$d/err.txt"
         rc=$?
     fi
     echo "$rc $(($(date +%s) - start))" >"$d/status"
@@ -109,11 +111,21 @@ for name in "${attacks[@]}"; do
         bad "$name: expected $want, got $got (build $build; see $d/out.txt)"
     fi
     reason=$(sed -n "s/^reason-$MODE:[[:space:]]*//p" "$A/$name/expect")
-    if [ -n "$reason" ] && [ "$MODE" = local ] && ! has_layer memory; then
-        skip_or_fail CGROUPS "$name: the report says \"$reason\"" \
-            "the sandbox here has no memory cgroup ($(sandbox_layer))" "$ENABLE_CGROUPS"
+    layer=$(sed -n 's/^layer:[[:space:]]*//p' "$A/$name/expect")
+    layer=${layer:-memory}
+    case $layer in
+        disk) req=NAMESPACES enable=$ENABLE_DISK_QUOTA ;;
+        *) req=CGROUPS enable=$ENABLE_CGROUPS ;;
+    esac
+    max=$(sed -n "s/^seconds-$MODE:[[:space:]]*//p" "$A/$name/expect")
+    took=$(json "$d/results.json" '.tests[0].extra_data.time')
+    if [ -n "$reason$max" ] && [ "$MODE" = local ] && ! has_layer "$layer"; then
+        skip_or_fail "$req" "$name: the report says \"$reason\" (${max:-any} s)" \
+            "the sandbox here has no $layer layer ($(sandbox_layer))" "$enable"
     elif [ -n "$reason" ] && ! grep -q "$reason" <(json "$d/results.json" '.tests[0].output'); then
         bad "$name: the report does not say \"$reason\""
+    elif [ -n "$max" ] && ! awk -v t="$took" -v m="$max" 'BEGIN { exit !(t <= m) }'; then
+        bad "$name: the test ran ${took}s, more than $max"
     fi
     if grep -q ESCAPED "$d/results.json" "$d/out.txt"; then
         bad "$name: the attack reports that it ESCAPED"
@@ -131,6 +143,7 @@ if [ "${no_ns_escapes:-0}" -gt 0 ]; then
         "$no_ns_escapes attack(s) got out of a sandbox without namespaces" "$ENABLE_NAMESPACES"
 else
     check "nothing reached the host's /tmp" test ! -e "$ESCAPED"
+    check "nothing reached the host's /var/tmp" test -z "$(find /var/tmp -maxdepth 1 -name 'oslabs-adv*' -print -quit)"
     check "the host's canary file is unchanged" test "$(cat "$CANARY")" = canary
     check "the host's listener got no connection" test ! -s "$O/listener.log"
 fi

@@ -99,7 +99,7 @@ sandbox_layer() {
     echo "$SANDBOX_LAYER"
 }
 
-# has_layer WORD: the sandbox has that layer (net, mount, memory, ...)
+# has_layer WORD: the sandbox has that layer (net, mount, memory, disk, ...)
 has_layer() {
     case "$(sandbox_layer)" in
         "no namespaces"*) [ "$1" = namespaces ] && return 1 ;;
@@ -108,11 +108,13 @@ has_layer() {
     case "$1" in
         net | mount | pid | ipc) sandbox_layer | grep -q "[+ ]$1[+ ].*namespaces\|^$1[+ ].*namespaces" ;;
         memory | pids) sandbox_layer | grep -q "cgroup.*$1" ;;
+        disk) sandbox_layer | grep -q "a disk quota per test" ;;
         *) return 1 ;;
     esac
 }
 
 ENABLE_NAMESPACES="run as root on a host (or a container started with --privileged), or allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)"
+ENABLE_DISK_QUOTA="run the grader as root where it can create mount namespaces (a host, or a container started with --privileged)"
 ENABLE_CGROUPS="run as root on a host with the cgroup memory and pids controllers (or a container started with --privileged --cgroupns host)"
 ENABLE_PTRACE="run on a host, or start the container with --cap-add SYS_PTRACE"
 

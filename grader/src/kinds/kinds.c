@@ -52,6 +52,8 @@ void kind_spec(struct run_ctx *ctx, struct box_spec *spec)
     spec->timeout = t->timeout;
     spec->untrusted = true;
     spec->keep_path = ctx->workroot;
+    spec->disk_path = ctx->phase == 0 ? ctx->disk : NULL; /* the kit's checkers are not bound */
+    spec->disk_mb = t->disk_mb;
     spec->readonly_path = ctx->labdir;
     spec->uid = spec->gid = ctx->uid;
     spec->lim.cpu_s = t->timeout * (double)online_cpus() + 1;
@@ -72,6 +74,8 @@ bool kind_judge(struct run_ctx *ctx, struct box_result *res)
     bool more = false;
 
     if (ctx->phase == 0) {
+        if (res->disk_quota_mb > 0) /* the first reason given is the one reported */
+            kind_fail(ctx, "disk quota of %ld MiB exceeded", res->disk_quota_mb);
         more = kinds[ctx->test->kind]->judge(ctx, res);
         if (res->backtrace != NULL)
             sb_addf(&ctx->details, "--- backtrace of every thread (gdb) ---\n%s", res->backtrace);

@@ -22,10 +22,11 @@ struct run_ctx {
     const struct test *test;
     const char *labdir;
     const char *scratch;
-    char *workroot; /* the work directory, WORK (labdir is WORK/LAB) */
-    int run;        /* 0-based repetition */
-    uid_t uid;      /* the slot's uid */
-    int phase;      /* 0: program, 1: second step */
+    char *workroot;   /* the work directory, WORK (labdir is WORK/LAB) */
+    const char *disk; /* the run's disk quota (sandbox/disk.h), or NULL */
+    int run;          /* 0-based repetition */
+    uid_t uid;        /* the slot's uid */
+    int phase;        /* 0: program, 1: second step */
     struct strv argv, env;
     char *stdin_path;
     struct box_result program; /* the first phase's result, kept for the second */

@@ -20,7 +20,8 @@ static void write_own(const char *path, const char *text)
     int fd;
 
     unlink(path);
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    /* the grader's alone: a hidden test's transcript must not reach a test running beside it */
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         die("create %s: %s", path, strerror(errno));
     size_t len = strlen(text);

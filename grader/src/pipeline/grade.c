@@ -16,10 +16,8 @@
 static void build_and_run(const struct host *host, const struct grade_opts *o,
                           const struct lab *lab, struct grading *g)
 {
-    if (host->root) {
+    if (host->root)
         stage_handover(&g->st, host->uid_base, host->uid_base);
-        stage_protect_hidden(lab, &g->st);
-    }
     build_lab(host, lab, &g->st, o->jobs, &g->build);
     g->built = true;
     if (g->build.ok)
@@ -43,7 +41,7 @@ int grade(const struct host *host, const struct grade_opts *o, const struct lab 
         rc = EXIT_USAGE;
     } else if (stage_check_files(lab, &err) > 0 ||
                stage_create(lab, o->kit, o->workdir, &g->st, &err) < 0 ||
-               (o->hidden != NULL && stage_hidden(o->hidden, &g->st, &err) < 0)) {
+               (o->hidden != NULL && stage_hidden(lab, o->hidden, &g->st, &err) < 0)) {
         fprintf(stderr, "%sgrader: cannot stage the lab\n", err.buf);
         rc = EXIT_USAGE;
     } else if (stage_student(lab, sub, &g->st, &g->problems) > 0) {

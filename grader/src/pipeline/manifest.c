@@ -45,6 +45,7 @@ static void test_init(struct test *t, const char *name, const char *file, int li
     t->fsize_mb = 64;
     t->nofile = 256;
     t->hang = HANG_ON;
+    t->disk_mb = -1;
     sv_init(&t->tags);
     sv_init(&t->rules);
     sv_init(&t->needs);
@@ -170,6 +171,8 @@ static void check_test(struct parse *ps, struct test *t, const struct test_state
         problem(ps, t->line, "[test %s]: missing 'points'", t->name);
     if (t->timeout < 0)
         t->timeout = ps->lab->timeout;
+    if (t->disk_mb < 0)
+        t->disk_mb = ps->lab->disk_mb;
     if (t->kind == KIND_CMOCKA && t->binary == NULL)
         problem(ps, t->line, "[test %s]: kind cmocka needs 'binary'", t->name);
     if (t->kind != KIND_CMOCKA && t->kind != KIND_SYMBOLS && t->command == NULL &&
@@ -297,6 +300,20 @@ static int read_file(const char *path, char **data, size_t *len, struct strbuf *
     return 0;
 }
 
+/*
+ * A hidden test's expected transcript (hidden/...) is read from the hidden
+ * directory itself, not from the staged lab: stage_hidden leaves it out of
+ * the lab the program under test sees.
+ */
+static void hidden_expect(struct test *t, const char *dir)
+{
+    if (t->expect != NULL && strncmp(t->expect, "hidden/", 7) == 0) {
+        char *p = xasprintf("%s/%s", dir, t->expect + 7);
+        free(t->expect);
+        t->expect = p;
+    }
+}
+
 static int parse_file(const char *dir, struct lab *lab, struct strbuf *err, bool hidden)
 {
     struct parse ps;
@@ -325,8 +342,11 @@ static int parse_file(const char *dir, struct lab *lab, struct strbuf *err, bool
         check_lab(&ps, dir);
     else if (lab->ntests == first)
         problem(&ps, 1, "no [test NAME] sections");
-    for (size_t i = first; i < lab->ntests; i++)
+    for (size_t i = first; i < lab->ntests; i++) {
         check_test(&ps, &lab->tests[i], &ps.states[i]);
+        if (hidden)
+            hidden_expect(&lab->tests[i], dir);
+    }
     check_needs(&ps, first);
     free(ps.states);
     free(data);
@@ -343,6 +363,7 @@ int manifest_load(const char *dir, struct lab *lab, struct strbuf *err)
     lab->dir = xstrdup(dir);
     lab->build_timeout = 120;
     lab->timeout = 10;
+    lab->disk_mb = 256;
     if (parse_file(dir, lab, err, false) < 0) {
         manifest_free(lab);
         return -1;

@@ -41,6 +41,7 @@ struct test {
     long memory_mb;  /* -1: kind's default */
     long nproc, fsize_mb, nofile;
     enum box_hang hang; /* end the test once hung (sandbox/hang.h); default on */
+    long disk_mb; /* the disk quota (sandbox/disk.h); -1: the lab's */
     /* the program: command, or binary + case */
     char *command;
     char *binary;
@@ -71,6 +72,7 @@ struct lab {
     char *build_target;
     double build_timeout;
     double timeout;
+    long disk_mb;    /* the tests' disk quota unless they give theirs */
     char *container; /* extra container-engine flags the lab needs, or NULL */
     struct test *tests;
     size_t ntests;

@@ -32,6 +32,7 @@ enum key {
     K_FSIZE,
     K_NOFILE,
     K_HANG,
+    K_DISK_MB,
     K_COMMAND,
     K_BINARY,
     K_CASE,
@@ -79,7 +80,7 @@ struct parse {
     long cur;
     bool seen_section;
     int lab_line;
-    int lab_key_line[8];
+    int lab_key_line[16]; /* room for every key of [lab] */
     struct test_state *states;
 };
 

@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A test's disk quota in MiB: room for a build's worth of files, at most 64 GiB. */
+#define DISK_MB_MIN 16
+#define DISK_MB_MAX 65536
+
 /* Which kinds a key applies to. */
 #define ALL_KINDS 0x3F
 #define PROGRAM_KINDS                                                                              \
@@ -54,6 +58,7 @@ const struct test_key test_keys[K_COUNT] = {
     {"must", K_MUST, 1u << KIND_SYMBOLS},
     {"must_any", K_MUST_ANY, 1u << KIND_SYMBOLS},
     {"must_not", K_MUST_NOT, 1u << KIND_SYMBOLS},
+    {"disk_mb", K_DISK_MB, PROGRAM_KINDS},
 };
 
 static const char *const vis_names[] = {"visible", "hidden", "after_due_date", "after_published"};
@@ -341,6 +346,9 @@ static void set_program_key(struct parse *ps, struct test *t, enum key key, cons
         set_choice(ps, &choice, value, hang_names, ARRAY_LEN(hang_names), "hang");
         t->hang = (enum box_hang)choice;
         break;
+    case K_DISK_MB:
+        set_long(ps, &t->disk_mb, value, DISK_MB_MIN, DISK_MB_MAX, "disk_mb");
+        break;
     case K_COMMAND:
         set_program_words(ps, &t->command, value, "command");
         break;
@@ -445,8 +453,8 @@ void test_key(struct parse *ps, const char *name, const char *value)
 
 void lab_key(struct parse *ps, const char *name, const char *value)
 {
-    static const char *const keys[] = {"name",          "title",   "files",    "build",
-                                       "build_timeout", "timeout", "container"};
+    static const char *const keys[] = {"name",          "title",   "files",     "build",
+                                       "build_timeout", "timeout", "container", "disk_mb"};
     struct lab *lab = ps->lab;
     int k = pick(name, keys, ARRAY_LEN(keys));
 
@@ -473,4 +481,6 @@ void lab_key(struct parse *ps, const char *name, const char *value)
         problem(ps, ps->lineno, "timeout: '%s' is not seconds in [0.1, 3600]", value);
     else if (k == 6)
         set_string(&lab->container, value);
+    else if (k == 7)
+        set_long(ps, &lab->disk_mb, value, DISK_MB_MIN, DISK_MB_MAX, "disk_mb");
 }

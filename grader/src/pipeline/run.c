@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "pipeline/run.h"
 #include "sandbox/box.h"
+#include "sandbox/disk.h"
 #include "sandbox/hostlock.h"
 #include "lib/fsutil.h"
 #include "kinds/kinds.h"
@@ -27,6 +28,7 @@ struct job {
     int run;
     int slot;
     char *scratch;
+    char *disk; /* its disk quota, or NULL */
     struct run_ctx ctx;
     struct box *box;
 };
@@ -106,7 +108,10 @@ static void start_job(struct sched *s, struct job *j)
     j->slot = take_slot(s);
     uid = s->host->uid_base + 1 + (uid_t)j->slot;
     j->scratch = stage_scratch(s->st, t->name, j->run, s->host->root, uid, uid);
+    if (s->host->disk_quota && (j->disk = disk_mount(j->scratch, t->disk_mb, uid)) == NULL)
+        die("the disk quota of %s: %s", j->scratch, strerror(errno));
     run_ctx_init(&j->ctx, s->host, t, s->st->labdir, j->scratch, j->run, uid);
+    j->ctx.disk = j->disk;
     /* blocks only when nothing of ours runs (see can_start) */
     hostlock_take(t->serial ? HOSTLOCK_EXCLUSIVE : HOSTLOCK_SHARED);
     start_phase(j);
@@ -123,6 +128,10 @@ static void finish_job(struct sched *s, struct job *j, int index)
     if (j->res->test->serial)
         s->serial_running = false;
     s->slot_busy[j->slot] = false;
+    if (j->disk != NULL)
+        disk_unmount(j->scratch, j->disk, s->opts->keep);
+    free(j->disk);
+    j->disk = NULL;
     if (!s->opts->keep) { /* what a test wrote is freed now, not at the end */
         char *e = xasprintf("%s.expected", j->scratch), *a = xasprintf("%s.actual", j->scratch);
         remove_tree(j->scratch);

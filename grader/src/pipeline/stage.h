@@ -38,8 +38,9 @@ int stage_check_files(const struct lab *lab, struct strbuf *err);
 int stage_student(const struct lab *lab, const char *sub, struct stage *st,
                   struct strbuf *problems);
 
-/* Copies a hidden-test tree into labdir/hidden. */
-int stage_hidden(const char *hidden, struct stage *st, struct strbuf *err);
+/* Copies a hidden-test tree into labdir/hidden, but for its lab.ini and
+ * the expected transcripts of lab's hidden tests. */
+int stage_hidden(const struct lab *lab, const char *hidden, struct stage *st, struct strbuf *err);
 
 /* Gives the lab directory to the build's uid (when root). */
 void stage_handover(struct stage *st, uid_t uid, gid_t gid);
@@ -47,13 +48,6 @@ void stage_handover(struct stage *st, uid_t uid, gid_t gid);
 /* Makes a fresh scratch directory for a test run, owned by uid. */
 char *stage_scratch(struct stage *st, const char *test, int run, bool chown_it, uid_t uid,
                     gid_t gid);
-
-/*
- * The expected transcripts of hidden tests are read by the grader alone:
- * once the lab is the build's (stage_handover), they are made mode 0600,
- * so that the tests' uids cannot read them.
- */
-void stage_protect_hidden(const struct lab *lab, const struct stage *st);
 
 void stage_destroy(struct stage *st, bool keep);
 

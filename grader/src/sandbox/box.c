@@ -456,6 +456,8 @@ static void fill_end(const struct box *b, struct box_result *res)
         res->end = BOX_EXITED;
         res->code = WEXITSTATUS(f->status);
     }
+    if (f->disk_full)
+        res->disk_quota_mb = b->spec.disk_mb;
 }
 
 void box_collect(struct box *b, struct box_result *res)

@@ -20,12 +20,13 @@
  *          pipe.
  * keeper   (keeper.c, named oslabs-keeper) is pid 1 of a new pid namespace where the kernel allows
  *          it (a child subreaper otherwise). It joins the box's cgroups,
- *          gives the box its own /proc, /dev/shm and /tmp, covers the hidden
- *          paths and makes the staged lab read-only (namespaces.c), forks the
- *          program, then waits. When the program ends, or when the grader
- *          closes the control pipe (time is up, or the grader died), it kills
- *          every process left in the box, reaps them, sends its final status
- *          record and exits.
+ *          gives the box its own /proc, /dev/shm and /tmp (a test's: parts of
+ *          its disk quota, disk.c), covers the hidden paths and makes the
+ *          staged lab read-only (namespaces.c), forks the program, then waits.
+ *          When the program ends, when the disk quota is full, or when the
+ *          grader closes the control pipe (time is up, or the grader died),
+ *          it kills every process left in the box, reaps them, sends its
+ *          final status record and exits.
  * program  runs in a new session with rlimits, an unprivileged uid and only
  *          the requested capabilities (privileges.c), stdin from a file or
  *          /dev/null, stdout and stderr on the pipes below, fd 3 the verdict
@@ -45,6 +46,7 @@
  * pipe, never from what the program prints. Other layers: host.c (what
  * the machine allows, probed once, handed to every box as box_spec.host),
  * cgroup.c (memory and pids limits over all of a box's processes),
+ * disk.c (a test's disk quota, mounted by the grader around the test),
  * hostlock.c (serial tests alone on the machine), features.c (does the
  * machine offer what a test requires), result.c (a box's end in words).
  */
@@ -95,6 +97,10 @@ struct box_spec {
                                   staged lab, so no test can replace another's programs) */
     const char *keep_path;     /* with a mount namespace: a fresh /tmp where only this directory
                               (the work directory) is still visible; NULL: the shared /tmp */
+    const char *disk_path;     /* with a mount namespace: the test's disk quota (disk.h), whose
+                              tmp, vartmp and shm become the box's /tmp, /var/tmp and /dev/shm;
+                              the keeper ends the box when it is full; read by box_start only */
+    long disk_mb;              /* its size, for the report */
 };
 
 /* FLOODED: stopped when its output went past BOX_OUTPUT_CAP; HUNG: stopped
@@ -116,6 +122,7 @@ struct box_result {
     long memory_limit_mb; /* > 0: killed for going over the box's memory cgroup limit */
     char *backtrace;      /* gdb output on a timeout or a hang, or NULL */
     char *hang;           /* BOX_HUNG: what the threads block in */
+    long disk_quota_mb;   /* > 0: the box filled its disk quota of that many MiB */
     char *error;          /* BOX_FAILED: why the box could not run the program */
 };
 

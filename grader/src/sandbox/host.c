@@ -8,6 +8,7 @@
 #include "sandbox/host.h"
 #include "sandbox/box.h"
 #include "sandbox/cgroup.h"
+#include "sandbox/disk.h"
 #include "lib/fsutil.h"
 
 #include <errno.h>
@@ -75,8 +76,8 @@ void host_hide_paths(struct host *h, const struct strv *paths)
             sv_push(&h->hidden, paths->v[i]);
 }
 
-/* "pid+net+mount+ipc namespaces", from the flags in use. */
-static void describe_layer(struct host *h)
+/* "pid+net+mount+ipc namespaces, ...", from the layers in use. */
+static void describe_layer(struct host *h, const char *no_quota)
 {
     static const struct {
         int flag;
@@ -100,6 +101,10 @@ static void describe_layer(struct host *h)
         sb_addf(&s, ", per-slot uids from %u", (unsigned)h->uid_base);
     if (cg_available())
         sb_addf(&s, ", %s", cg_describe());
+    if (h->disk_quota)
+        sb_adds(&s, ", a disk quota per test");
+    else
+        sb_addf(&s, ", disk quota: not applied (%s)", no_quota);
     snprintf(h->layer, sizeof(h->layer), "%s", s.buf);
     sb_free(&s);
 }
@@ -153,6 +158,24 @@ static int claim_instance(void)
 }
 
 /*
+ * Can each test have a disk quota? The grader mounts them (disk.h), in a
+ * mount namespace of its own, and the boxes bind parts of them at /tmp:
+ * root and boxes with a mount namespace. NULL, or why not.
+ */
+static const char *probe_disk_quota(struct host *h)
+{
+    const char *why;
+
+    if (!(h->ns_flags & CLONE_NEWNS))
+        return "no mount namespace";
+    if (!h->root)
+        return "the grader is not root";
+    why = disk_init();
+    h->disk_quota = why == NULL;
+    return why;
+}
+
+/*
  * Picks the strongest set of namespaces this machine lets us create. In a
  * container, a fresh /proc cannot be mounted (the runtime masks parts of
  * it), so a pid namespace is out, but net and ipc namespaces may still be.
@@ -190,5 +213,5 @@ void host_probe(struct host *h)
     h->userns = (h->ns_flags & CLONE_NEWUSER) != 0;
     if (h->root)
         cg_setup();
-    describe_layer(h);
+    describe_layer(h, probe_disk_quota(h));
 }

@@ -26,7 +26,8 @@ struct host {
     int ns_flags;       /* CLONE_NEW* used for untrusted boxes; 0 when none work */
     bool userns;        /* ns_flags includes CLONE_NEWUSER */
     uid_t uid_base;     /* the build's uid; slot k runs as uid_base + 1 + k */
-    char layer[128];    /* a description for reports */
+    bool disk_quota;    /* each test run gets a disk quota (disk.h) */
+    char layer[192];    /* a description for reports */
     struct strv hidden; /* directories covered in every untrusted box */
 };
 

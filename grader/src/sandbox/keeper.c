@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "sandbox/keeper.h"
+#include "sandbox/disk.h"
 #include "sandbox/namespaces.h"
 #include "sandbox/privileges.h"
 #include "lib/util.h"
@@ -35,6 +36,7 @@
 #include <unistd.h>
 
 #define PROGRAM_FD_VERDICT 3
+#define DISK_POLL_MS       100
 
 extern char **environ;
 
@@ -218,14 +220,22 @@ static int block_sigchld_fd(void)
     return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-/* Waits until the program ends or the control pipe closes. */
-static void watch(int sfd, int ctrl, pid_t program, struct keeper_record *rec, bool *done)
+/*
+ * Waits until the program ends, the control pipe closes or the disk quota
+ * (disk >= 0) is full. Nothing signals a full tmpfs: it is looked at every
+ * DISK_POLL_MS, which bounds how long a filled quota goes on running.
+ */
+static void watch(int sfd, int ctrl, int disk, pid_t program, struct keeper_record *rec, bool *done)
 {
     while (!*done) {
         struct pollfd p[2] = {{sfd, POLLIN, 0}, {ctrl, POLLIN, 0}};
         struct signalfd_siginfo si;
 
-        if (poll(p, 2, -1) < 0)
+        if (disk >= 0 && disk_full(disk)) {
+            rec->disk_full = true;
+            return;
+        }
+        if (poll(p, 2, disk >= 0 ? DISK_POLL_MS : -1) < 0)
             continue;
         while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
             ;
@@ -282,7 +292,7 @@ void keeper_main(const struct box_spec *spec, const struct keeper_fds *fds, int 
                  uid_t outer_uid, gid_t outer_gid)
 {
     struct keeper_record rec;
-    int errpipe[2], sfd, err = 0;
+    int errpipe[2], sfd, disk = -1, err = 0;
     bool pid1 = (ns_flags & CLONE_NEWPID) != 0, done = false;
     bool drop = spec->untrusted && spec->host->root && !(ns_flags & CLONE_NEWUSER);
     const char *what;
@@ -294,6 +304,8 @@ void keeper_main(const struct box_spec *spec, const struct keeper_fds *fds, int 
     sfd = block_sigchld_fd();
     if (sfd < 0)
         fail_setup(fds->status_w, "signalfd");
+    if (spec->disk_path != NULL && (disk = open(spec->disk_path, O_PATH | O_CLOEXEC)) < 0)
+        fail_setup(fds->status_w, "open the disk quota");
     if (ns_flags != 0 && (what = ns_setup(spec, ns_flags, outer_uid, outer_gid)) != NULL)
         fail_setup(fds->status_w, what);
     if (!pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
@@ -318,7 +330,9 @@ void keeper_main(const struct box_spec *spec, const struct keeper_fds *fds, int 
     rec.program_pid = program;
     send_record(fds->status_w, &rec);
     rec.type = REC_FINAL;
-    watch(sfd, fds->ctrl_r, program, &rec, &done);
+    watch(sfd, fds->ctrl_r, disk, program, &rec, &done);
+    if (disk >= 0 && disk_full(disk))
+        rec.disk_full = true; /* filled just before the program ended */
     kill_everything(pid1, program, &rec, &done);
     if (read(errpipe[0], &err, sizeof(err)) == (ssize_t)sizeof(err))
         rec.exec_errno = err;

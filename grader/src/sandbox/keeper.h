@@ -18,6 +18,7 @@ struct keeper_record {
     int exec_errno;    /* the program could not be started */
     bool killed;       /* ended on request (timeout), not by itself */
     int leftovers;     /* processes killed after the program ended */
+    bool disk_full;    /* the disk quota was full: the box was ended (or the program ended) */
     long utime_us, stime_us, maxrss_kb;
     char setup_error[160];
 };

@@ -1,6 +1,7 @@
 /*
  * namespaces.c - inside a new box's namespaces, in the keeper: the user
- * namespace's id maps, a fresh /proc, a private /dev/shm and /tmp, the
+ * namespace's id maps, a fresh /proc, a private /dev/shm and /tmp (and
+ * /var/tmp: all three parts of the test's disk quota when it has one), the
  * hidden paths covered, the staged lab read-only, the loopback up.
  */
 #define _GNU_SOURCE
@@ -9,6 +10,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -78,19 +80,34 @@ static void make_dirs(const char *path)
 }
 
 /*
- * A fresh /tmp for the box, so that tests neither see nor meet each other's
- * (or other submissions') files there. The work directory, if it lives in
- * /tmp, is bind-mounted back at its own path. Best effort: on any failure
- * the box keeps the shared /tmp.
+ * Bind-mounts part name of the test's disk quota (disk.h) at target; false
+ * when there is no quota or the mount failed.
  */
-static void private_tmp(const char *keep)
+static bool bind_part(const char *disk, const char *name, const char *target)
+{
+    char src[4096];
+
+    if (disk == NULL || snprintf(src, sizeof(src), "%s/%s", disk, name) >= (int)sizeof(src))
+        return false;
+    return mount(src, target, "none", MS_BIND, NULL) == 0;
+}
+
+/*
+ * A fresh /tmp for the box, so that tests neither see nor meet each other's
+ * (or other submissions') files there: the tmp of the test's disk quota, or
+ * a tmpfs of its own. The work directory, if it lives in /tmp, is
+ * bind-mounted back at its own path. Best effort: on any failure the box
+ * keeps the shared /tmp.
+ */
+static void private_tmp(const char *keep, const char *disk)
 {
     int fd = open(keep, O_PATH | O_DIRECTORY | O_CLOEXEC);
     char src[64];
 
     if (fd < 0)
         return;
-    if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=512m,mode=1777") < 0) {
+    if (!bind_part(disk, "tmp", "/tmp") &&
+        mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=512m,mode=1777") < 0) {
         close(fd);
         return;
     }
@@ -149,10 +166,14 @@ const char *ns_setup(const struct box_spec *spec, int ns_flags, uid_t uid, gid_t
             mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
             return "mount /proc";
         /* a private /dev/shm: POSIX semaphores and shm of parallel tests must not meet */
-        mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777");
+        if (!bind_part(spec->disk_path, "shm", "/dev/shm"))
+            mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777");
+        if (spec->disk_path != NULL && access("/var/tmp", F_OK) == 0 &&
+            !bind_part(spec->disk_path, "vartmp", "/var/tmp"))
+            return "bind-mount /var/tmp to the disk quota";
         hide_paths(&spec->host->hidden);
         if (spec->keep_path != NULL)
-            private_tmp(spec->keep_path);
+            private_tmp(spec->keep_path, spec->disk_path);
         if (spec->readonly_path != NULL)
             make_readonly(spec->readonly_path);
     }

@@ -12,7 +12,8 @@
  * In the keeper, right after clone(ns_flags): maps uid and gid in a user
  * namespace; with a mount namespace, a fresh /proc (pid namespace), a
  * private /dev/shm, spec->host's hidden paths covered, a private /tmp that
- * keeps spec->keep_path, spec->readonly_path read-only; with a network
+ * keeps spec->keep_path (/tmp, /var/tmp and /dev/shm in spec->disk_path
+ * when given), spec->readonly_path read-only; with a network
  * namespace, the loopback up. NULL, or what failed (errno set).
  */
 const char *ns_setup(const struct box_spec *spec, int ns_flags, uid_t uid, gid_t gid);

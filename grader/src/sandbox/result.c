@@ -32,6 +32,9 @@ char *box_describe_end(const struct box_result *res, double timeout)
             return xasprintf("killed by SIGKILL: out of memory (the test's processes together "
                              "may use %ld MiB)",
                              res->memory_limit_mb);
+        if (res->disk_quota_mb > 0 && res->code == SIGKILL)
+            return xasprintf("killed by SIGKILL: disk quota of %ld MiB exceeded",
+                             res->disk_quota_mb);
         if (res->code == SIGXCPU || (res->code == SIGKILL && res->cpu >= timeout))
             return xasprintf("killed by %s: CPU time limit", signal_name(res->code, sig, 32));
         if (res->code == SIGXFSZ)

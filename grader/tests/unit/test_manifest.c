@@ -98,6 +98,36 @@ static void loads_a_good_manifest(void **state)
     drop_lab(dir);
 }
 
+/* disk_mb: 256 by default, the lab's for its tests, a test's own over it. */
+static void disk_quota(void **state)
+{
+    char *dir = write_lab(LAB_HEADER "disk_mb = 64\n"
+                                     "[test one]\nkind = exec\npoints = 1\ncommand = x\n"
+                                     "[test two]\nkind = exec\npoints = 1\ncommand = x\n"
+                                     "disk_mb = 1024\n");
+    struct strbuf err;
+    struct lab lab;
+
+    (void)state;
+    sb_init(&err);
+    assert_int_equal(manifest_load(dir, &lab, &err), 0);
+    assert_int_equal(lab.tests[0].disk_mb, 64);
+    assert_int_equal(lab.tests[1].disk_mb, 1024);
+    manifest_free(&lab);
+    drop_lab(dir);
+    dir = write_lab(LAB_HEADER "[test one]\nkind = exec\npoints = 1\ncommand = x\n");
+    assert_int_equal(manifest_load(dir, &lab, &err), 0);
+    assert_int_equal(lab.tests[0].disk_mb, 256);
+    manifest_free(&lab);
+    sb_free(&err);
+    drop_lab(dir);
+    expect_error(LAB_HEADER "disk_mb = 8\n[test one]\nkind = exec\npoints = 1\ncommand = x\n",
+                 "lab.ini:4: disk_mb: '8' is not a whole number in [16, 65536]");
+    expect_error(LAB_HEADER "[test one]\nkind = symbols\npoints = 1\nobject = a.o\nmust = f\n"
+                            "disk_mb = 64\n",
+                 "lab.ini:9: key 'disk_mb' does not apply to kind symbols");
+}
+
 static void missing_lab_section(void **state)
 {
     (void)state;
@@ -316,6 +346,7 @@ int main(void)
         cmocka_unit_test(needs_are_tests),
         cmocka_unit_test(bad_needs),
         cmocka_unit_test(missing_file),
+        cmocka_unit_test(disk_quota),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
