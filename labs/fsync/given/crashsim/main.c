@@ -23,8 +23,10 @@
  * States are checked in two rounds: first, at every crash point, "every
  * operation not yet durable was lost" and "all of them reached the disk";
  * then prefixes of them and torn writes. Identical states (with the same
- * acknowledgements) are checked once. The first round must finish within the
- * budget (-m states, -t seconds); the second stops when the budget is spent.
+ * acknowledgements) are checked once. The first round must finish within
+ * -m states, however long it takes (a slow machine must not fail a correct
+ * log: the grader's timeout is the last resort); the second stops when the
+ * budget (-m states, -t seconds) is spent.
  *
  * Exit status: 0 every state checked passed; 1 a state failed, or the
  * workload failed, or the first round did not fit the budget; 2 crashsim's
@@ -62,7 +64,8 @@ struct run {
     uint64_t *seen; /* open-addressing set of checked (state, acks) keys */
     size_t seen_cap, nseen;
     long checked;
-    double deadline;
+    double deadline; /* of the second round only */
+    bool round2;
     bool out_of_budget;
     int failed;
     struct server server;
@@ -196,7 +199,7 @@ static bool try_variant(struct run *r, const struct variant *v)
         r->failed = 1;
         return false;
     }
-    if (r->checked >= r->opt->max_states || now_seconds() > r->deadline) {
+    if (r->checked >= r->opt->max_states || (r->round2 && now_seconds() > r->deadline)) {
         r->out_of_budget = true;
         return false;
     }
@@ -344,12 +347,13 @@ static int check_all(struct run *r)
     if (r->failed)
         return 1;
     if (!round1) {
-        printf("crashsim: FAILED: the budget (%ld states, %.0f s) ran out after %ld states, "
-               "before every crash point was checked once (%zu crash points, %zu operations). "
+        printf("crashsim: FAILED: the budget of %ld states ran out before every crash point was "
+               "checked once (%zu crash points, %zu operations). "
                "Does the workload make many small writes?\n",
-               r->opt->max_states, r->opt->budget, r->checked, np, m->nops);
+               r->opt->max_states, np, m->nops);
         return 1;
     }
+    r->round2 = true;
     for (size_t i = 0; i < np && partial_states(r, points[i]); i++)
         ;
     free(points);
