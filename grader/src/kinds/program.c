@@ -184,8 +184,8 @@ void kind_judge_program(struct run_ctx *ctx, const struct box_result *r)
         }
         if (first)
             ctx->fault = r->end == BOX_TIMEOUT || r->end == BOX_HUNG ? FAULT_TIMEOUT
-                         : r->end == BOX_FAILED                    ? FAULT_NORUN
-                                                                   : FAULT_CRASH;
+                         : r->end == BOX_FAILED                      ? FAULT_NORUN
+                                                                     : FAULT_CRASH;
     } else if (kind_uses_harness(t)) {
         harness_judge(ctx, r);
         if (t->exit_status >= 0 && r->code != t->exit_status && ctx->outcome == OUT_PASS)

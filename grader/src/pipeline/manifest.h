@@ -41,7 +41,7 @@ struct test {
     long memory_mb;  /* -1: kind's default */
     long nproc, fsize_mb, nofile;
     enum box_hang hang; /* end the test once hung (sandbox/hang.h); default on */
-    long disk_mb; /* the disk quota (sandbox/disk.h); -1: the lab's */
+    long disk_mb;       /* the disk quota (sandbox/disk.h); -1: the lab's */
     /* the program: command, or binary + case */
     char *command;
     char *binary;
