@@ -94,6 +94,13 @@ check "a passed need is not named" bash -c "! grep -q 'answer-is-42 failed' <<<\
 check "an empty harness message gives way to the cause above it" \
     grep -q '^Result: expected 1 item, actual 2 (tests/test_answer.c:[0-9]*)' <(output_of empty-message)
 check "grader list shows what a test needs" grep -q '^needs-failed .* wrong-answer,answer-is-42' <($GRADER list $F)
+ended_of() { json $O/good.json ".tests[] | select(.name == \"$1\") | .extra_data.ended"; }
+expect_eq "how each test ended (extra_data.ended)" \
+    "passed failed killed by signal 11|timed out|hung|output cap|skipped" \
+    "$(ended_of answer-is-42) $(ended_of wrong-answer) $(ended_of segfault)|$(ended_of sleep-forever)|$(ended_of hang-deadlock)|$(ended_of flood-forever)|$(ended_of cmocka-skip)"
+check "what a test used: CPU seconds and peak memory (memcheck-clean)" \
+    json $O/good.json '.tests[] | select(.name == "memcheck-clean") | .extra_data |
+        (.cpu_time > 0.05 and .peak_memory_kb > 10000) or error("no usage")'
 check "the report names the sandbox layer" test -n "$(json $O/good.json .extra_data.sandbox)"
 check "no daemon, stopped child or fork-bomb process outlives its test" \
     test -z "$(pgrep -f '[o]slabs-fixture-marker|[m]isbehave (forkbomb|daemons)')"

@@ -124,7 +124,7 @@ static void finish_job(struct sched *s, struct job *j, int index)
 {
     j->res->run_passed[j->run] = j->ctx.outcome == OUT_PASS; /* for each run's score */
     score_add_run(j->res, j->ctx.outcome, j->ctx.fault, j->ctx.reason, &j->ctx.details,
-                  j->ctx.program.wall);
+                  &j->ctx.program);
     if (j->res->test->serial)
         s->serial_running = false;
     s->slot_busy[j->slot] = false;

@@ -5,6 +5,7 @@
 #include "pipeline/score.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 void results_not_run(struct test_result *res, size_t n, const char *reason)
@@ -27,13 +28,32 @@ void results_free(struct test_result *res, size_t n)
     }
 }
 
+/* What the run used, and how it ended (results.json's extra_data). */
+static void add_usage(struct test_result *r, enum outcome outcome, const struct box_result *program)
+{
+    char buf[32];
+    const char *word = box_end_word(program, buf, sizeof(buf));
+
+    r->total_time += program->wall;
+    r->time = program->wall > r->time ? program->wall : r->time;
+    r->cpu_time = program->cpu > r->cpu_time ? program->cpu : r->cpu_time;
+    r->peak_kb = program->maxrss_kb > r->peak_kb ? program->maxrss_kb : r->peak_kb;
+    if (r->outcome == OUT_FAIL)
+        return; /* the first failed run tells */
+    if (outcome == OUT_PASS)
+        word = "passed";
+    else if (outcome == OUT_SKIP)
+        word = "skipped";
+    else if (outcome == OUT_FAIL && strcmp(word, "exited") == 0)
+        word = "failed";
+    snprintf(r->ended, sizeof(r->ended), "%s", word);
+}
+
 void score_add_run(struct test_result *r, enum outcome outcome, enum fault fault,
-                   const char *reason, struct strbuf *details, double wall)
+                   const char *reason, struct strbuf *details, const struct box_result *program)
 {
     r->runs++;
-    r->total_time += wall;
-    if (wall > r->time)
-        r->time = wall;
+    add_usage(r, outcome, program);
     if (outcome == OUT_PASS) {
         r->passed++;
         if (r->details == NULL && details->len > 0)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "pipeline/manifest.h"
+#include "sandbox/box.h"
 #include "lib/util.h"
 
 enum outcome { OUT_PASS, OUT_FAIL, OUT_SKIP, OUT_NOTRUN };
@@ -29,6 +30,9 @@ struct test_result {
     int runs, passed;  /* with --repeat */
     double time;       /* the slowest run, seconds */
     double total_time; /* all runs together, seconds */
+    double cpu_time;   /* the most CPU seconds of a run (the program and its children) */
+    long peak_kb;      /* the largest peak resident memory of a run */
+    char ended[32];    /* how the telling run ended: the first failed one, else the last */
     double score;
     bool *run_passed; /* per planned run, in order; NULL when none ran */
     int planned;      /* runs planned (fail-fast may leave the last ones out) */
@@ -51,7 +55,7 @@ void results_not_run(struct test_result *res, size_t n, const char *reason);
  * evidence (details is moved out of *details and the buffer left empty).
  */
 void score_add_run(struct test_result *r, enum outcome outcome, enum fault fault,
-                   const char *reason, struct strbuf *details, double wall);
+                   const char *reason, struct strbuf *details, const struct box_result *program);
 
 /*
  * After the last run: each selected test's score ("passed 3/4; ..." for a

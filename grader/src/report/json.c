@@ -80,6 +80,11 @@ static cJSON *test_json(const struct report *r, const struct test_result *t, siz
     add_number(extra, "passed_runs", t->passed);
     add_number(extra, "time", t->time);
     add_number(extra, "total_time", t->total_time);
+    if (t->runs > 0) { /* what the test used: its slowest run's figures */
+        add_number(extra, "cpu_time", t->cpu_time);
+        add_number(extra, "peak_memory_kb", (double)t->peak_kb);
+        add_string(extra, "ended", t->ended);
+    }
     if (t->not_gradable) /* what a batch marks partial: the machine's lack, not the student's */
         cJSON_AddBoolToObject(extra, "not_gradable", true);
     cJSON_AddItemToObject(o, "extra_data", extra);

@@ -145,6 +145,11 @@ void box_collect(struct box *b, struct box_result *res);
 void box_run(const struct box_spec *spec, struct box_result *res);
 void box_result_free(struct box_result *res);
 
+/* How the program ended, in a few fixed words for results.json: "exited", "timed out",
+ * "hung", "output cap", "out of memory", "disk quota", "cpu limit", "killed by signal N"
+ * (written into buf), "could not run". */
+const char *box_end_word(const struct box_result *res, char *buf, size_t size);
+
 /* "exited with status 1", "killed by signal 11 (SIGSEGV)", "timed out after 2.0 s",
  * "stopped: it wrote more than 64 KiB of output", "hung: ...", ... */
 char *box_describe_end(const struct box_result *res, double timeout);

@@ -6,6 +6,7 @@
 #include "sandbox/box.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,32 @@ void box_result_free(struct box_result *res)
     free(res->hang);
     free(res->error);
     memset(res, 0, sizeof(*res));
+}
+
+const char *box_end_word(const struct box_result *res, char *buf, size_t size)
+{
+    switch (res->end) {
+    case BOX_EXITED:
+        return "exited";
+    case BOX_SIGNALED:
+        if (res->memory_limit_mb > 0)
+            return "out of memory";
+        if (res->disk_quota_mb > 0 && res->code == SIGKILL)
+            return "disk quota";
+        if (res->code == SIGXCPU)
+            return "cpu limit";
+        snprintf(buf, size, "killed by signal %d", res->code);
+        return buf;
+    case BOX_TIMEOUT:
+        return "timed out";
+    case BOX_FLOODED:
+        return "output cap";
+    case BOX_HUNG:
+        return "hung";
+    case BOX_FAILED:
+        return "could not run";
+    }
+    return "?";
 }
 
 char *box_describe_end(const struct box_result *res, double timeout)
