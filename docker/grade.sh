@@ -55,6 +55,7 @@ hardening=(
     --user 0 --cap-add SETUID --cap-add SETGID --cap-add CHOWN --cap-add DAC_OVERRIDE
     --cap-add FOWNER --cap-add KILL
     --read-only --tmpfs /tmp:rw,exec,nosuid,nodev,size=1g
+    --tmpfs /var/tmp:rw,nosuid,nodev,size=256m --shm-size 64m
     --ulimit nofile=1024:1024 --ulimit nproc=4096:4096
     --ulimit fsize=1073741824:1073741824
     -v "$stage:/submission:ro" -v "$(cd "$out" && pwd):/results"
