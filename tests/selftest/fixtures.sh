@@ -57,23 +57,33 @@ t=$(test_time flood-forever)
 check "an endless flood ends at the output cap, long before its 20 s timeout (${t}s)" under "$t" 3
 check "its reason says it wrote too much and was stopped" \
     grep -q 'wrote more than 64 KiB of output.*stopped there' <(test_out flood-forever)
-t=$(test_time hang-deadlock)
-check "a deadlock ends as hung, long before its 20 s timeout (${t}s)" under "$t" 8
-check "its reason names the wait (futex, no timeout)" \
-    grep -q '^Result: hung: .*2 of misbehave in futex' <(test_out hang-deadlock)
+# Hang detection reads each thread's /proc/PID/syscall, which needs the
+# right to ptrace the test (a plain container lacks it): there a hung test
+# waits for its timeout, as before.
+if [ "$($GRADER probe | awk '$1 == "ptrace" {print $2}')" = yes ]; then
+    want_hung=hung
+    t=$(test_time hang-deadlock)
+    check "a deadlock ends as hung, long before its 20 s timeout (${t}s)" under "$t" 8
+    check "its reason names the wait (futex, no timeout)" \
+        grep -q '^Result: hung: .*2 of misbehave in futex' <(test_out hang-deadlock)
+    t=$(test_time hang-read-stdin)
+    check "a child blocked reading its stdin, its parent in waitpid: hung (${t}s)" under "$t" 8
+    check "its reason names the child's read on fd 0" grep -q 'cat in read on fd 0' <(test_out hang-read-stdin)
+    check "and the parent's waitpid" grep -q 'misbehave in wait4' <(test_out hang-read-stdin)
+    t=$(test_time hang-driver)
+    check "hang = driver: a driver polling with a timeout on a hung child is hung (${t}s)" under "$t" 8
+    check "the backtrace is the child's, not the driver's" \
+        awk '/"cat"/ { c = 1 } /"misbehave"/ { m = 1 } END { exit !(c && !m) }' <(test_out hang-driver)
+else
+    want_hung="timed out"
+    skip_or_fail PTRACE "hang detection: a deadlock, a read on stdin, the driver rule end as hung" \
+        "the grader may not read a test's /proc/PID/syscall here (no ptrace)" "$ENABLE_PTRACE"
+fi
 check "with hang = off the same deadlock waits for its 3 s timeout" \
     grep -q 'timed out after 3.0 s' <(test_out hang-off)
 t=$(test_time hang-timed-waits)
 check "3 s of timed waits (sleep, cond_timedwait) are not cut as hung (${t}s, passed)" \
     awk -v t="$t" 'BEGIN { exit !(t >= 3) }'
-t=$(test_time hang-read-stdin)
-check "a child blocked reading its stdin, its parent in waitpid: hung (${t}s)" under "$t" 8
-check "its reason names the child's read on fd 0" grep -q 'cat in read on fd 0' <(test_out hang-read-stdin)
-check "and the parent's waitpid" grep -q 'misbehave in wait4' <(test_out hang-read-stdin)
-t=$(test_time hang-driver)
-check "hang = driver: a driver polling with a timeout on a hung child is hung (${t}s)" under "$t" 8
-check "the backtrace is the child's, not the driver's" \
-    awk '/"cat"/ { c = 1 } /"misbehave"/ { m = 1 } END { exit !(c && !m) }' <(test_out hang-driver)
 check "a skipped test says why and how to enable it" \
     grep -q 'OSLABS_PRETEND_MISSING' <(json $O/good.json '.tests[] | select(.name == "needs-sqlite") | .output')
 check "a failure names the command that reruns it" \
@@ -96,7 +106,7 @@ check "an empty harness message gives way to the cause above it" \
 check "grader list shows what a test needs" grep -q '^needs-failed .* wrong-answer,answer-is-42' <($GRADER list $F)
 ended_of() { json $O/good.json ".tests[] | select(.name == \"$1\") | .extra_data.ended"; }
 expect_eq "how each test ended (extra_data.ended)" \
-    "passed failed killed by signal 11|timed out|hung|output cap|skipped" \
+    "passed failed killed by signal 11|timed out|$want_hung|output cap|skipped" \
     "$(ended_of answer-is-42) $(ended_of wrong-answer) $(ended_of segfault)|$(ended_of sleep-forever)|$(ended_of hang-deadlock)|$(ended_of flood-forever)|$(ended_of cmocka-skip)"
 check "what a test used: CPU seconds and peak memory (memcheck-clean)" \
     json $O/good.json '.tests[] | select(.name == "memcheck-clean") | .extra_data |
