@@ -65,6 +65,22 @@ check "as the container's root: per-slot uids" \
 diff <(json_outcomes "$O/out.json") <(json_outcomes "$O/root.json") >"$O/root.diff"
 check "as the container's root: same outcome and score for every test" test ! -s "$O/root.diff"
 
+echo "two graders side by side, one on the host and one in a container"
+# fsync's crash tests fork many processes: graders sharing a uid would share
+# its process budget (RLIMIT_NPROC) and fail each other's forks
+$GRADER run fsync --submission solutions/fsync --json "$O/side-host.json" \
+    >"$O/side-host.txt" 2>&1 &
+docker/grade.sh fsync solutions/fsync "$O/side-in" >"$O/side-in.txt" 2>&1
+wait
+for side in side-host.json side-in/results.json; do
+    expect_eq "side by side: $side scores 100%" \
+        "$(json "$O/$side" .extra_data.max_score)" "$(json "$O/$side" .score)"
+done
+uids() { json "$1" .extra_data.sandbox | grep -o 'per-slot uids from [0-9]*' | grep -o '[0-9]*$'; }
+host_uids=$(uids "$O/side-host.json") in_uids=$(uids "$O/side-in/results.json")
+check "side by side: the two graders' uids differ (host from ${host_uids:-?}, container from ${in_uids:-?})" \
+    test -n "$host_uids" -a -n "$in_uids" -a "$host_uids" != "$in_uids"
+
 echo "the adversarial submissions, in containers"
 tests/selftest/adversarial.sh container || bad "an attack escaped a container (see above)"
 
