@@ -146,6 +146,39 @@ if [ $# -ge 6 ]; then
     check "at least 60 submissions in all ($total)" test "$total" -ge 60
 fi
 
+# A class is not held up by one student: a disk filler and a fork bomb (the
+# adversarial suite's, planted in the prodcons solution), graded first and
+# side by side with four others (3 jobs), each submission with a time
+# budget; the others grade as in the class above.
+H=$O/hostile
+if [ -s "$O/prodcons/out/grades.csv" ]; then
+    echo "a class with a disk filler and a fork bomb in it"
+    mkdir -p "$H/subs"
+    for s in a-solution b-skeleton m-create-zero-capacity m-enomem-as-einval; do
+        cp -r "$O/prodcons/subs/$s" "$H/subs/"
+    done
+    for attack in disk-fill fork-bomb; do
+        mkdir -p "$H/subs/0-$attack" && cp solutions/prodcons/tpool.c "$H/subs/0-$attack/"
+        {
+            printf '#define _GNU_SOURCE\n#define bbuf_create oslabs_real_bbuf_create\n'
+            cat solutions/prodcons/bbuf.c "tests/adversarial/$attack/attack.c" \
+                tests/adversarial/hook-prodcons.c
+        } >"$H/subs/0-$attack/bbuf.c"
+    done
+    start=$(date +%s)
+    $GRADER batch prodcons "$H/subs" --out "$H/out" --local --jobs 3 --allow-partial --timeout 90 \
+        >"$H/batch.txt" 2>&1
+    expect_eq "the batch of 6 exits 0 ($(($(date +%s) - start)) s, 90 s budget per submission)" 0 $?
+    diff <(csv_totals "$O/prodcons/out/grades.csv" | grep -v '^[c-k]-' | sort) \
+        <(csv_totals "$H/out/grades.csv" | grep -v '^0-' | sort) >"$H/others.diff"
+    check "the other four grade exactly as in the class without them (see $H/others.diff)" \
+        test ! -s "$H/others.diff"
+    for attack in disk-fill fork-bomb; do
+        check "the $attack scores nothing ($(csv_totals "$H/out/grades.csv" | grep "^0-$attack "))" \
+            test "$(jq -r .score "$H/out/0-$attack/batch.json")" = 0
+    done
+fi
+
 D=$O/deadlock
 if [ -d "$D/out" ]; then
     echo "hostile and empty submissions (deadlock)"
@@ -328,6 +361,16 @@ expect_eq "with --allow-partial each student is marked partial" "partial partial
     "$(csv_totals "$P/allowed/grades.csv" | awk '{print $3}' | xargs)"
 check "grades.csv says how many points were not gradable" \
     grep -q "partial (1 points not gradable here: needs-sqlite " "$P/allowed/grades.csv"
+
+echo "a fault of the machine is graded again, then marked"
+OSLABS_PRETEND_MACHINE_FAULT=answer-is-42 $GRADER batch "$F" "$P/subs" --out "$P/machine" --local --jobs 2 \
+    --allow-partial >"$P/machine.txt" 2>&1
+check "each student is graded again once" \
+    test "$(grep -c 'error (environment).*grading it again' "$P/machine.txt")" = 2
+expect_eq "then marked error in grades.csv" "error error" \
+    "$(csv_totals "$P/machine/grades.csv" | awk '{print $3}' | xargs)"
+check "grades.csv says the machine, which test, and the retry" \
+    grep -q "error (environment): answer-is-42: fork: .*(and again on its retry)" "$P/machine/grades.csv"
 
 echo "bad input"
 $GRADER batch deadlock /nonexistent --out "$O/x" --local >"$O/bad1.txt" 2>&1

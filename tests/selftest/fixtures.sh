@@ -98,6 +98,23 @@ for t in segfault sleep-forever needs-failed; do
 done
 check "a crash points to the debugger instead" grep -q '^Hint: it crashed.*--tool gdb' <(output_of segfault)
 check "a timeout points to the debugger instead" grep -q '^Hint: it did not finish in time' <(output_of sleep-forever)
+
+echo "a fault of the machine is never the student's"
+OSLABS_PRETEND_MACHINE_FAULT="answer-is-42 wrong-answer" $GRADER run $F --submission $F/sub-good \
+    --only answer-is-42 --only needs-failed --only wrong-answer --json $O/machine.json >$O/machine.txt 2>&1
+machine_out() { json $O/machine.json ".tests[] | select(.name == \"$1\") | .output"; }
+check "the test's result says the machine, not the code" \
+    grep -q '^Result: error (environment): the machine, not your code: fork' <(machine_out answer-is-42)
+check "  ... with no hint about the code, only to grade again" \
+    bash -c "grep -q '^Hint: nothing to fix in your code' <<<\"\$1\" && ! grep -q \"The fixture's own\" <<<\"\$1\"" _ "$(machine_out wrong-answer)"
+check "  ... marked in results.json (the test, and the run's environment_error)" \
+    test "$(json $O/machine.json '.tests[] | select(.name == "answer-is-42") | .extra_data.environment_error')" = true \
+    -a "$(json $O/machine.json .extra_data.environment_error)" = "answer-is-42: fork: Resource temporarily unavailable (OSLABS_PRETEND_MACHINE_FAULT)"
+check "  ... and in the summary line" grep -q 'error (environment): 2 tests failed by the machine' $O/machine.txt
+check "a test that needs it is not told to fix it first" \
+    bash -c "! grep -q 'answer-is-42 failed' <<<\"\$1\"" _ "$(machine_out needs-failed)"
+check "PrairieLearn: not gradable, no attempt used" \
+    test "$(jq -c -f docker/bundles/prairielearn/results.jq $O/machine.json | jq -r '.gradable')" = false
 check "a failed need comes first in the result" \
     grep -q '^Result: the answer is wrong: wrong-answer failed; fix that first. Here: exited with status 1' \
     <(output_of needs-failed)

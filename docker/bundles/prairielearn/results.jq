@@ -4,7 +4,8 @@
 # after_due_date, after_published) are summed into one "hidden tests"
 # entry: their points count, their names and output stay private. A
 # grading machine that cannot run some tests gives no grade (gradable:
-# false, saying why) unless OSLABS_ALLOW_PARTIAL=1.
+# false, saying why) unless OSLABS_ALLOW_PARTIAL=1; so does one that failed
+# a test itself (extra_data.environment_error).
 
 # output capped: PrairieLearn refuses results over 1 MB
 def cap($n): if length > $n then .[:$n] + "\n[... cut]\n" else . end;
@@ -21,6 +22,14 @@ def lines: (.output // "") | split("\n");
                + " your code: \($short | map(.name) | join(", ")) need what it lacks"
                + " (\($short[0].output | split("\n") | map(select(startswith("Result: "))) | first // ""
                     | ltrimstr("Result: "))). Please tell your instructor."),
+     format_errors: [],
+     output: ((.output // "") | cap(100000))}
+  elif $x.environment_error != null then
+    # the machine failed a test or the build (a fork, the sandbox): no grade,
+    # no attempt used up on it
+    {gradable: false,
+     message: ("The grading machine failed, not your code: \($x.environment_error)."
+               + " Please submit again; if it happens again, tell your instructor."),
      format_errors: [],
      output: ((.output // "") | cap(100000))}
   elif $x.build == "failed" or $x.problem != null then

@@ -37,6 +37,7 @@ struct student {
     pid_t pid;
     double start, deadline, kill_at;
     bool timed_out;
+    bool retried; /* graded again once after an error of the machine */
 };
 
 struct batch {
@@ -57,6 +58,7 @@ struct verdict {
     char *reason;
     double score, max;
     double skipped_points; /* of tests the machine could not run */
+    bool environment;      /* the machine failed a test (error (environment)): grade again */
 };
 
 /* Set by SIGINT, SIGTERM or SIGHUP: stop starting, kill what runs, keep what is done. */

@@ -21,6 +21,16 @@ static void finish_student(struct batch *b, struct student *s, int wstatus)
     struct verdict v;
 
     verdict_judge(b, s, tmp, wstatus, &v);
+    if (v.environment && !s->retried) { /* the machine's fault: once more, then it stands */
+        fprintf(stderr, "%sgrader batch: %s: %s; grading it again\n", b->tty ? "\r\033[K" : "",
+                s->name, v.reason);
+        s->retried = true;
+        s->state = ST_TODO;
+        b->running--;
+        free(v.reason);
+        free(tmp);
+        return;
+    }
     publish_fallback_results(tmp, &v);
     publish_meta(b, s, tmp, &v, seconds);
     publish_student(b, s, tmp);
@@ -97,17 +107,23 @@ static void stop_all(struct batch *b)
     }
 }
 
+/* The first student still to grade (one to grade again included), or NULL. */
+static struct student *next_todo(struct batch *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (b->st[i].state == ST_TODO)
+            return &b->st[i];
+    return NULL;
+}
+
 void loop_run_all(struct batch *b)
 {
-    size_t next = 0;
+    struct student *s;
 
     b->t0 = now_seconds();
     while (!batch_interrupted && !b->refused) {
-        while (b->running < (size_t)b->o->jobs && next < b->n) {
-            if (b->st[next].state == ST_TODO)
-                spawn_student(b, &b->st[next]);
-            next++;
-        }
+        while (b->running < (size_t)b->o->jobs && (s = next_todo(b)) != NULL)
+            spawn_student(b, s);
         if (b->running == 0)
             break;
         progress_show(b);

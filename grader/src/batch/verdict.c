@@ -116,6 +116,7 @@ void verdict_judge(const struct batch *b, const struct student *s, const char *t
     const cJSON *extra = cJSON_GetObjectItemCaseSensitive(r, "extra_data");
     const cJSON *build = cJSON_GetObjectItemCaseSensitive(extra, "build");
     const cJSON *problem = cJSON_GetObjectItemCaseSensitive(extra, "problem");
+    const cJSON *environment = cJSON_GetObjectItemCaseSensitive(extra, "environment_error");
     const cJSON *output = cJSON_GetObjectItemCaseSensitive(r, "output");
     bool exited_ok = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0;
 
@@ -130,6 +131,12 @@ void verdict_judge(const struct batch *b, const struct student *s, const char *t
         v->status = "error";
         v->reason =
             xasprintf("%.*s", (int)strcspn(problem->valuestring, "\n"), problem->valuestring);
+    } else if (cJSON_IsString(environment)) {
+        v->status = "error";
+        v->environment = true;
+        v->reason =
+            xasprintf("error (environment): %.*s%s", (int)strcspn(environment->valuestring, "\n"),
+                      environment->valuestring, s->retried ? " (and again on its retry)" : "");
     } else if (cJSON_IsString(build) && strcmp(build->valuestring, "failed") == 0) {
         v->status = "build-failed";
         v->reason = build_reason(cJSON_IsString(output) ? output->valuestring : NULL);

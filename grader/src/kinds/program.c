@@ -175,6 +175,13 @@ void kind_judge_program(struct run_ctx *ctx, const struct box_result *r)
 
     if (r->end != BOX_EXITED) { /* timed out, flooded, hung, failed or signaled */
         bool first = ctx->outcome == OUT_PASS;
+        if (r->end == BOX_FAILED && r->machine) {
+            kind_fail(ctx, MACHINE_FAULT_PREFIX "%s", end);
+            if (first)
+                ctx->fault = FAULT_MACHINE;
+            free(end);
+            return;
+        }
         if (r->end == BOX_SIGNALED && kind_uses_harness(t)) {
             char *why = harness_error(r);
             kind_fail(ctx, "%s%s%s", end, why ? ": " : "", why ? why : "");

@@ -118,11 +118,16 @@ void build_lab(const struct host *host, const struct lab *lab, struct stage *st,
     if (!res->ok) {
         if (r.end == BOX_TIMEOUT)
             res->summary = xasprintf("the build timed out after %.0f s", lab->build_timeout);
+        else if (r.end == BOX_FAILED && r.machine)
+            res->summary = xasprintf("error (environment): the build could not run, through the "
+                                     "machine's fault, not your code's: %s",
+                                     r.error);
         else if (r.end == BOX_FAILED)
             res->summary = xasprintf("the build could not run: %s", r.error);
         else
             res->summary = xstrdup("the build failed (compiler errors)");
         res->errors = first_errors(res->log);
+        res->machine = r.end == BOX_FAILED && r.machine;
     }
     box_result_free(&r);
     free(hidden_mk);

@@ -15,6 +15,7 @@ struct build_result {
     char *summary; /* one line: "compiler errors", "timed out after 120 s", ... */
     char *errors;  /* the compiler's first errors (or the log's end) */
     char *log;     /* the whole captured log */
+    bool machine;  /* not ok through the machine's fault (the sandbox could not run make) */
 };
 
 /* Runs make (and hidden/'s Makefile, if any) in a box as the build's uid. */

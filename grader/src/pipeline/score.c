@@ -98,15 +98,15 @@ static void blame_needs(struct test_result *r, const struct test_result *res, si
     sb_init(&s);
     for (size_t i = 0; i < r->test->needs.n; i++) {
         const struct test_result *u = result_of(res, n, r->test->needs.v[i]);
-        if (u == NULL || !u->selected || u->outcome != OUT_FAIL)
-            continue;
+        if (u == NULL || !u->selected || u->outcome != OUT_FAIL || u->fault == FAULT_MACHINE)
+            continue; /* a need the machine failed says nothing of the code */
         if (failed++ > 0)
             sb_adds(&s, "; ");
         if (u->test->failed_means != NULL)
             sb_addf(&s, "%s: ", u->test->failed_means);
         sb_addf(&s, "%s failed", u->test->name);
     }
-    if (failed > 0) {
+    if (failed > 0 && r->fault != FAULT_MACHINE) {
         sb_addf(&s, "; fix %s first. Here: %s", failed == 1 ? "that" : "those", r->reason);
         free(r->reason);
         r->reason = sb_detach(&s);
@@ -133,6 +133,18 @@ void score_tests(struct test_result *res, size_t n)
             blame_needs(&res[i], res, n);
 }
 
+char *score_machine_error(const struct test_result *res, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (res[i].selected && res[i].outcome == OUT_FAIL && res[i].fault == FAULT_MACHINE) {
+            const char *why = res[i].reason;
+            if (strncmp(why, MACHINE_FAULT_PREFIX, strlen(MACHINE_FAULT_PREFIX)) == 0)
+                why += strlen(MACHINE_FAULT_PREFIX);
+            return xasprintf("%s: %s", res[i].test->name, why);
+        }
+    return NULL;
+}
+
 void score_totals(const struct test_result *res, size_t n, struct score_totals *tot)
 {
     *tot = (struct score_totals){0};
@@ -146,6 +158,7 @@ void score_totals(const struct test_result *res, size_t n, struct score_totals *
             break;
         case OUT_FAIL:
             tot->failed++;
+            tot->machine += t->fault == FAULT_MACHINE;
             break;
         case OUT_SKIP:
             tot->skipped++;

@@ -16,10 +16,19 @@ enum outcome { OUT_PASS, OUT_FAIL, OUT_SKIP, OUT_NOTRUN };
 
 /*
  * What a failure was: the test's check said no (the failure its hint is
- * about), the program crashed, hung or could not be run, or a test it
- * needs failed too.
+ * about), the program crashed, hung or could not be run, a test it needs
+ * failed too, or the machine failed it (the sandbox could not fork, mount
+ * or start: "error (environment)", never the student's fault).
  */
-enum fault { FAULT_NONE, FAULT_CHECK, FAULT_CRASH, FAULT_TIMEOUT, FAULT_NORUN, FAULT_NEEDS };
+enum fault {
+    FAULT_NONE,
+    FAULT_CHECK,
+    FAULT_CRASH,
+    FAULT_TIMEOUT,
+    FAULT_NORUN,
+    FAULT_NEEDS,
+    FAULT_MACHINE
+};
 
 struct test_result {
     const struct test *test;
@@ -44,7 +53,14 @@ struct test_result {
 struct score_totals {
     double earned, max, skipped_points;
     int passed, failed, skipped, notrun;
+    int machine; /* of the failed: failed by the machine (FAULT_MACHINE) */
 };
+
+/* How the reason of a test the machine failed starts. */
+#define MACHINE_FAULT_PREFIX "error (environment): the machine, not your code: "
+
+/* "TEST: why" of the first test the machine failed, or NULL. */
+char *score_machine_error(const struct test_result *res, size_t n);
 
 /* Marks every selected test of lab as not run, with reason. */
 void results_not_run(struct test_result *res, size_t n, const char *reason);

@@ -87,6 +87,8 @@ static cJSON *test_json(const struct report *r, const struct test_result *t, siz
     }
     if (t->not_gradable) /* what a batch marks partial: the machine's lack, not the student's */
         cJSON_AddBoolToObject(extra, "not_gradable", true);
+    if (t->outcome == OUT_FAIL && t->fault == FAULT_MACHINE) /* the machine's fault */
+        cJSON_AddBoolToObject(extra, "environment_error", true);
     cJSON_AddItemToObject(o, "extra_data", extra);
     free(output);
     return o;
@@ -159,6 +161,15 @@ static cJSON *extra_json(const struct report *r)
     cJSON_AddItemToObject(e, "run_scores", run_scores_json(r));
     if (r->setup_problem != NULL)
         add_string(e, "problem", r->setup_problem);
+    char *machine = r->build != NULL && r->build->machine ? xstrdup(r->build->summary)
+                                                          : score_machine_error(r->res, r->n);
+    if (machine != NULL) { /* a batch grades again, then marks it "error (environment)" */
+        const char *word = "error (environment): ", *why = machine;
+        if (strncmp(why, word, strlen(word)) == 0)
+            why += strlen(word);
+        add_string(e, "environment_error", why);
+    }
+    free(machine);
     add_string(e, "build",
                r->setup_problem   ? "not-run"
                : r->build == NULL ? "not-run"

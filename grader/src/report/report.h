@@ -36,7 +36,8 @@ char *report_reproduce(const struct report *r, const struct test *t);
 /*
  * The hint line of a failed test, or NULL: the test's own hint when its
  * check failed; a pointer to the debugger when it crashed, hung or could not
- * run; none when a test it needs failed (its reason says so). A new string.
+ * run; "grade again" when the machine failed it; none when a test it needs
+ * failed (its reason says so). A new string.
  */
 char *report_hint(const struct report *r, const struct test_result *t);
 

@@ -28,6 +28,11 @@ char *report_summary_line(const struct report *r)
     if (r->tot.skipped > 0)
         sb_addf(&s, ", %d skipped (%g points not gradable on this machine)", r->tot.skipped,
                 r->tot.skipped_points);
+    if (r->tot.machine > 0)
+        sb_addf(&s,
+                ". error (environment): %d test%s failed by the machine, not your code; "
+                "grade again, and if it happens again tell your instructor",
+                r->tot.machine, r->tot.machine == 1 ? "" : "s");
     return sb_detach(&s);
 }
 
@@ -78,6 +83,9 @@ char *report_hint(const struct report *r, const struct test_result *t)
 
     if (t->fault == FAULT_CHECK)
         return t->test->hint ? xstrdup(t->test->hint) : NULL;
+    if (t->fault == FAULT_MACHINE)
+        return xstrdup("nothing to fix in your code: grade again; if it happens again, tell "
+                       "your instructor what this says");
     if (t->fault != FAULT_CRASH && t->fault != FAULT_TIMEOUT && t->fault != FAULT_NORUN)
         return NULL;
     cmd = rerun_command(r, t->test, t->test->kind == KIND_SYMBOLS ? NULL : "gdb");

@@ -426,6 +426,14 @@ bool box_done(const struct box *b)
     return b->state == ST_DONE;
 }
 
+/* A program that is missing or not executable may be the submission's
+ * doing (a build that made no binary); no memory or process to exec with is
+ * the machine's. */
+static bool exec_failed_by_machine(int err)
+{
+    return err != ENOENT && err != EACCES && err != ENOEXEC && err != ENOTDIR && err != ELOOP;
+}
+
 static void fill_end(const struct box *b, struct box_result *res)
 {
     const struct keeper_record *f = &b->final;
@@ -433,9 +441,11 @@ static void fill_end(const struct box *b, struct box_result *res)
     if (b->error != NULL) {
         res->end = BOX_FAILED;
         res->error = xstrdup(b->error);
+        res->machine = true;
     } else if (f->setup_error[0] != '\0') {
         res->end = BOX_FAILED;
         res->error = xasprintf("sandbox setup: %s", f->setup_error);
+        res->machine = true;
     } else if (b->cut) {
         res->end = b->cut_as;
     } else if (b->spec.stop_flood && (b->out_dropped || b->err_dropped)) {
@@ -444,9 +454,11 @@ static void fill_end(const struct box *b, struct box_result *res)
         res->end = BOX_FAILED;
         res->error = xasprintf("cannot run '%s': %s", b->argv.n ? b->argv.v[0] : "?",
                                strerror(f->exec_errno));
+        res->machine = exec_failed_by_machine(f->exec_errno);
     } else if (f->killed) {
         res->end = BOX_FAILED;
         res->error = xstrdup("the sandbox was killed");
+        res->machine = true;
     } else if (WIFSIGNALED(f->status)) {
         res->end = BOX_SIGNALED;
         res->code = WTERMSIG(f->status);

@@ -124,6 +124,8 @@ struct box_result {
     char *hang;           /* BOX_HUNG: what the threads block in */
     long disk_quota_mb;   /* > 0: the box filled its disk quota of that many MiB */
     char *error;          /* BOX_FAILED: why the box could not run the program */
+    bool machine;         /* BOX_FAILED through the machine's fault (a fork, a mount, the
+                             sandbox itself), not the program's: the student is not to blame */
 };
 
 struct box;
