@@ -159,7 +159,7 @@ echo "a,b,a_lines,b_lines,tokens" >"$frags.tmp"
 {
     echo "Similar submissions: ${#newc[@]} submission(s), ${#oldc[@]} of the corpus;" \
         "threshold ${threshold}%; runs of at least $minrun tokens (sim_c);" \
-        "the skeleton's code masked"
+        "$([ ${#skel_files[@]} -gt 0 ] && echo "the skeleton's code masked" || echo "no skeleton to mask")"
     shown=0 below=0 best_below=""
     while read -r a b pa pb score; do
         if [ "$score" -lt "$threshold" ]; then
