@@ -68,14 +68,14 @@ for lab in "${labs[@]}"; do
     t0=$(date +%s%N)
     $GRADER similarity "$lab" "$L/class" --out "$L/out" >"$L/out.txt" 2>&1
     expect_eq "grader similarity exits 0" 0 $?
-    echo "  ($(((($(date +%s%N) - t0) / 1000000))) ms)"
+    echo "  ($((($(date +%s%N) - t0) / 1000000)) ms)"
     csv=$L/out/similarity.csv
     expect_eq "the planted pair is the top pair" "a-solution~b-planted" "$(pairs "$csv" | head -n 1)"
     score=$(sed -n 2p "$csv" | cut -d, -f3)
     check "the planted pair scores at least 90% (got ${score:-none})" test "${score:-0}" -ge 90
     expect_eq "no other pair reaches the threshold" 1 "$(pairs "$csv" | wc -l)"
     # every fragment names a file of the lab and lines that exist, on both sides
-    bad_frags=$(tail -n +2 "$L/out/similarity-fragments.csv" | while IFS=, read -r a b la lb tok; do
+    bad_frags=$(tail -n +2 "$L/out/similarity-fragments.csv" | while IFS=, read -r a b la lb _; do
         for side in "a-solution:$la" "b-planted:$lb"; do
             [ "${side%%:*}" = a-solution ] && src=solutions/$lab || src=$L/class/.wrap/b-planted
             for part in $(tr + ' ' <<<"${side#*:}"); do
