@@ -196,6 +196,7 @@ echo "a,b,a_lines,b_lines,tokens" >"$frags.tmp"
         echo "No other pair shares a run of $minrun tokens."
     fi
 } >"$report.tmp"
+sync "$csv.tmp" "$frags.tmp" "$report.tmp" # then renamed: a report is whole or absent
 mv "$csv.tmp" "$csv"
 mv "$frags.tmp" "$frags"
 mv "$report.tmp" "$report"
