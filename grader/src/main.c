@@ -1,5 +1,6 @@
 /*
- * main.c - the grader's command line: run, list, check, debug, build, probe.
+ * main.c - the grader's command line: run, list, check, debug, build, probe
+ * (batch, merge and similarity are in batch/).
  * Exit status: 0 graded (whatever the score), 1 usage or setup error,
  * 2 internal error (see MANUAL.md).
  */
@@ -58,6 +59,7 @@ static const char usage_text[] =
     "       grader batch LAB SUBMISSIONS_DIR --out DIR [--jobs N] [--container|--local]\n"
     "                    [--hidden DIR] [--repeat N] [--shard I/N] [--force] [--timeout S]\n"
     "       grader merge --out DIR OUT...\n"
+    "       grader similarity LAB DIR [--out DIR] [--corpus DIR]... [--threshold PERCENT]\n"
     "LAB is a lab's name (labs/LAB) or a path to a directory with a lab.ini.\n"
     "Exit status: 0 graded (whatever the score), 1 usage or setup error, 2 internal error.\n";
 
@@ -425,9 +427,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "merge") == 0)
         return merge_command(argc - 1, argv + 1);
-    if (strcmp(cmd, "batch") == 0) {
+    if (strcmp(cmd, "batch") == 0 || strcmp(cmd, "similarity") == 0) {
         kit = lab_find_kit();
-        rc = batch_command(kit, argc - 1, argv + 1);
+        rc = cmd[0] == 'b' ? batch_command(kit, argc - 1, argv + 1)
+                           : similarity_command(kit, argc - 1, argv + 1);
         free(kit);
         return rc;
     }

@@ -151,6 +151,8 @@ static int setup_batch(struct batch *b)
                           b->o->lab_arg);
     if (strcmp(b->engine, "local") == 0 && (rc = gradable_check_local(b)) != 0)
         return rc;
+    if (b->o->similarity && (rc = similarity_check_tool()) != 0)
+        return rc; /* before grading, not after it */
     b->self = self_exe();
     b->test_jobs = cpus / b->o->jobs > 1 ? cpus / b->o->jobs : 1;
     b->tty = isatty(STDERR_FILENO) != 0;
@@ -197,6 +199,8 @@ int batch_command(const char *kit, int argc, char **argv)
         rc = merge_gradebook(dirs, 1, b.out, false);
         printf("graded %zu of %zu (%zu not graded in full)%s\n", b.done, b.todo, b.failures,
                batch_interrupted ? "; interrupted: run the same command to go on" : "");
+        if (rc == 0 && o.similarity && !batch_interrupted)
+            rc = similarity_after_batch(kit, b.labdir, b.subs, b.out);
         if (batch_interrupted)
             rc = EXIT_INTERRUPTED;
         if (b.refused)

@@ -23,7 +23,7 @@ struct batch_opts {
     const char *lab_arg, *subs, *out, *hidden;
     int jobs, repeat, shard_i, shard_n;
     enum mode mode;
-    bool force, allow_partial;
+    bool force, allow_partial, similarity;
     double timeout; /* per submission; 0: from the manifest */
 };
 
@@ -102,6 +102,22 @@ void progress_done(struct batch *b, const struct student *s, const struct verdic
 
 /* loop.c: grades the students left, jobs at a time, until done or interrupted. */
 void loop_run_all(struct batch *b);
+
+/* similar.c: the pairs of similar submissions of a directory (sim_c). */
+#define SIMILARITY_THRESHOLD 40 /* percent: planted copies score 95+, other labs' code < 5 */
+#define SIMILARITY_MIN_RUN   24 /* tokens: sim_c's default run length */
+struct similarity_opts {
+    const char *kit, *lab_arg, *subs, *out, *skeleton;
+    struct strv corpus; /* directories of earlier terms' submissions */
+    int threshold, min_run;
+};
+void similarity_defaults(struct similarity_opts *o, const char *kit);
+/* Stages subs and the corpus, runs grader/similarity.sh: 0, EXIT_USAGE or 2. */
+int similarity_run(const struct similarity_opts *o, const struct lab *lab);
+/* 0 when sim_c can be run; else EXIT_USAGE, saying how to install it. */
+int similarity_check_tool(void);
+/* `grader batch --similarity`: the batch's submissions, with the defaults, into out. */
+int similarity_after_batch(const char *kit, const char *labdir, const char *subs, const char *out);
 
 /* merge.c: grades.csv and summary.md of the batch output directories. */
 int merge_gradebook(const char *const *dirs, size_t n, const char *out, bool quiet);

@@ -1,7 +1,8 @@
 /*
  * test_batch.c - the pieces of batch grading: safe unpacking of archived
- * submissions, the change digest, the gradebook's CSV, and the host-wide
- * lock that keeps serial tests of different graders apart.
+ * submissions, the change digest, the gradebook's CSV, the host-wide
+ * lock that keeps serial tests of different graders apart, and finding
+ * the similarity checker's tool.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -23,6 +24,7 @@
 #include "report/gradebook.h"
 #include "sandbox/hostlock.h"
 #include "batch/treehash.h"
+#include "batch/batch_int.h"
 #include "pipeline/submission.h"
 #include "lib/util.h"
 
@@ -301,6 +303,21 @@ static void hostlock_serial_waits_for_the_others(void **state)
     free(d);
 }
 
+/* sim_c is looked for on PATH, or taken as given with a '/'; missing is a setup error. */
+static void similarity_tool_is_found_or_refused(void **state)
+{
+    (void)state;
+    setenv("OSLABS_SIM_C", "/nonexistent/sim_c", 1);
+    assert_int_equal(similarity_check_tool(), EXIT_USAGE);
+    setenv("OSLABS_SIM_C", "no-such-program-oslabs", 1);
+    assert_int_equal(similarity_check_tool(), EXIT_USAGE);
+    setenv("OSLABS_SIM_C", "sh", 1); /* on every PATH */
+    assert_int_equal(similarity_check_tool(), 0);
+    setenv("OSLABS_SIM_C", "/bin/sh", 1);
+    assert_int_equal(similarity_check_tool(), 0);
+    unsetenv("OSLABS_SIM_C");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +329,7 @@ int main(void)
         cmocka_unit_test(treehash_sees_every_change),
         cmocka_unit_test(gradebook_csv_has_a_row_per_student),
         cmocka_unit_test(hostlock_serial_waits_for_the_others),
+        cmocka_unit_test(similarity_tool_is_found_or_refused),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
