@@ -140,6 +140,15 @@ void kind_program_spec(struct run_ctx *ctx, struct box_spec *spec)
     spec->stop_flood = true;
 }
 
+void kind_fail_machine(struct run_ctx *ctx, const char *why)
+{
+    bool first = ctx->outcome == OUT_PASS;
+
+    kind_fail(ctx, MACHINE_FAULT_PREFIX "%s", why);
+    if (first)
+        ctx->fault = FAULT_MACHINE;
+}
+
 void kind_fail(struct run_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;

@@ -48,6 +48,14 @@ bool kind_judge_exit(struct run_ctx *ctx, struct box_result *r);
 /* The run failed, for this reason (the first reason given is kept). */
 void kind_fail(struct run_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The run failed through the machine's fault (the sandbox, a tool that
+ * crashed), not the program's: "error (environment): ..." (FAULT_MACHINE). */
+void kind_fail_machine(struct run_ctx *ctx, const char *why);
+
+/* The line where valgrind says that it crashed itself ("the 'impossible'
+ * happened", an internal error), or NULL: its own bug, not the program's. */
+const char *valgrind_crash_line(const char *log);
+
 /* Evidence: one captured stream, sanitised and shortened; both streams of
  * r; at most max lines of a log or diff. */
 void kind_show_stream(struct strbuf *d, const char *name, const char *data, size_t len,

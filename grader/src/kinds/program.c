@@ -176,9 +176,7 @@ void kind_judge_program(struct run_ctx *ctx, const struct box_result *r)
     if (r->end != BOX_EXITED) { /* timed out, flooded, hung, failed or signaled */
         bool first = ctx->outcome == OUT_PASS;
         if (r->end == BOX_FAILED && r->machine) {
-            kind_fail(ctx, MACHINE_FAULT_PREFIX "%s", end);
-            if (first)
-                ctx->fault = FAULT_MACHINE;
+            kind_fail_machine(ctx, end);
             free(end);
             return;
         }

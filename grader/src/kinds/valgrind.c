@@ -72,6 +72,19 @@ static void show_valgrind_log(struct run_ctx *ctx, const char *log)
     kind_show_lines(&ctx->details, "valgrind", p, SHOW_LINES);
 }
 
+const char *valgrind_crash_line(const char *log)
+{
+    static const char *const marks[] = {"valgrind: the 'impossible' happened",
+                                        "VALGRIND INTERNAL ERROR"};
+
+    for (size_t i = 0; log != NULL && i < ARRAY_LEN(marks); i++) {
+        const char *p = strstr(log, marks[i]);
+        if (p != NULL)
+            return p;
+    }
+    return NULL;
+}
+
 static void judge_valgrind(struct run_ctx *ctx, struct box_result *r)
 {
     static const char *const tools[] = {"memcheck", "helgrind", "drd"};
@@ -79,8 +92,14 @@ static void judge_valgrind(struct run_ctx *ctx, struct box_result *r)
     char *log = read_file_max(path, LOG_MAX, NULL);
     const char *sum = log ? strstr(log, "ERROR SUMMARY: ") : NULL;
     long errors = sum ? atol(sum + strlen("ERROR SUMMARY: ")) : -1;
+    const char *crash = valgrind_crash_line(log);
 
-    if (r->end == BOX_EXITED && r->code == VALGRIND_STATUS) {
+    if (crash != NULL) { /* valgrind's own bug: the machine's fault, not the code's */
+        char *why = xasprintf("valgrind crashed: %.*s", (int)strcspn(crash, "\n"), crash);
+        kind_fail_machine(ctx, why);
+        free(why);
+        show_valgrind_log(ctx, log);
+    } else if (r->end == BOX_EXITED && r->code == VALGRIND_STATUS) {
         if (errors > 0)
             kind_fail(ctx, "valgrind %s found %ld error%s", tools[ctx->test->tool], errors,
                       errors == 1 ? "" : "s");

@@ -1,6 +1,7 @@
 /*
  * test_text.c - the grader's text helpers: shell-like word splitting,
- * $LAB expansion, strict numbers, UTF-8 sanitising and trace normalisers.
+ * $LAB expansion, strict numbers, UTF-8 sanitising, trace normalisers and
+ * telling a crash of valgrind itself from the errors it reports.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kinds/kind.h"
 #include "pipeline/manifest.h"
 #include "lib/normalize.h"
 #include "lib/util.h"
@@ -127,6 +129,21 @@ static void names_are_checked(void **state)
     assert_false(valid_name("a b"));
 }
 
+/* valgrind's own crash is the machine's fault; the program's errors are not */
+static void valgrind_crash_is_told_apart(void **state)
+{
+    const char *crashed = "==12== Memcheck, a memory error detector\n"
+                          "valgrind: the 'impossible' happened:\n   Killed by fatal signal\n";
+    const char *errors = "==12== Invalid read of size 4\n==12== ERROR SUMMARY: 1 errors\n";
+
+    (void)state;
+    assert_non_null(valgrind_crash_line(crashed));
+    assert_int_equal(strncmp(valgrind_crash_line(crashed), "valgrind: the 'impossible'", 26), 0);
+    assert_non_null(valgrind_crash_line("VALGRIND INTERNAL ERROR: Valgrind received a signal 11"));
+    assert_null(valgrind_crash_line(errors));
+    assert_null(valgrind_crash_line(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +155,7 @@ int main(void)
         cmocka_unit_test(normalise_pids_whitespace_sort),
         cmocka_unit_test(first_difference_counts_lines),
         cmocka_unit_test(names_are_checked),
+        cmocka_unit_test(valgrind_crash_is_told_apart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
