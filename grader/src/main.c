@@ -58,6 +58,7 @@ static const char usage_text[] =
     "       grader batch LAB SUBMISSIONS_DIR --out DIR [--jobs N] [--container|--local]\n"
     "                    [--hidden DIR] [--repeat N] [--shard I/N] [--force] [--timeout S]\n"
     "       grader merge --out DIR OUT...\n"
+    "       grader gradebook --out DIR [--roster ROSTER.csv] BATCH_OUT...\n"
     "LAB is a lab's name (labs/LAB) or a path to a directory with a lab.ini.\n"
     "Exit status: 0 graded (whatever the score), 1 usage or setup error, 2 internal error.\n";
 
@@ -425,6 +426,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "merge") == 0)
         return merge_command(argc - 1, argv + 1);
+    if (strcmp(cmd, "gradebook") == 0)
+        return gradebook_command(argc - 1, argv + 1);
     if (strcmp(cmd, "batch") == 0) {
         kit = lab_find_kit();
         rc = batch_command(kit, argc - 1, argv + 1);
