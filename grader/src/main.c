@@ -57,6 +57,7 @@ static const char usage_text[] =
     "       grader probe\n"
     "       grader batch LAB SUBMISSIONS_DIR --out DIR [--jobs N] [--container|--local]\n"
     "                    [--hidden DIR] [--repeat N] [--shard I/N] [--force] [--timeout S]\n"
+    "       grader batch --repos REPOS_DIR --out DIR [--labs LAB,...] [--roster ROSTER.csv] ...\n"
     "       grader merge --out DIR OUT...\n"
     "       grader gradebook --out DIR [--roster ROSTER.csv] BATCH_OUT...\n"
     "LAB is a lab's name (labs/LAB) or a path to a directory with a lab.ini.\n"

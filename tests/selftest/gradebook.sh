@@ -7,7 +7,10 @@
 #   - with a roster, canvas.csv and moodle.csv have their LMS's columns and
 #     the same numbers; a student the roster lacks is named on stderr, the
 #     exit status is 3, and gradebook.csv still has the student;
-#   - a bad roster is refused naming its line (exit 1), nothing written.
+#   - a bad roster is refused naming its line (exit 1), nothing written;
+#   - `grader batch --repos` on the same class as student repositories
+#     (REPO/skeletons/LAB, as in a clone of the handout) grades every lab
+#     they hold into the same gradebook.csv, and a rerun grades nothing.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/selftest/lib.sh
@@ -141,4 +144,41 @@ check "... naming it" grep -q "typo.csv:1: unknown column 'emial'" "$B-typo.txt"
 $GRADER gradebook --out "$B" "$O/deadlock-subs" >"$B-dir.txt" 2>&1
 expect_eq "a directory that is no batch's output: exit 1" 1 $?
 check "... saying so" grep -q "is it the --out of a grader batch" "$B-dir.txt"
+
+echo "a class of student repositories (batch --repos)"
+R=$O/repos
+for s in alice bob carol dave; do mkdir -p "$R/$s/skeletons"; done
+for lab in deadlock memlock; do
+    for s in "$O/$lab-subs"/*; do cp -r "$s" "$R/$(basename "$s")/skeletons/$lab"; done
+done
+echo "not a repository" >"$R/notes.txt"
+# a repository whose lab is a link to another's work
+mkdir -p "$R/eve/skeletons" && ln -s ../../alice/skeletons/deadlock "$R/eve/skeletons/deadlock"
+RO=$O/repos-out
+$GRADER batch --repos "$R" --out "$RO" --labs deadlock,memlock --roster "$O/roster.csv" --local \
+    --jobs 2 --allow-partial >"$RO.txt" 2>&1
+expect_eq "batch --repos: exit 3 (carol is not in the roster)" 3 $?
+for lab in deadlock memlock; do
+    check "$lab graded into OUT/$lab" test -s "$RO/$lab/grades.csv"
+done
+diff "$G/gradebook.csv" "$RO/gradebook.csv" >"$RO.diff" 2>&1
+check "the same gradebook.csv as the two batches and grader gradebook (see $RO.diff)" \
+    test ! -s "$RO.diff"
+diff "$L/canvas.csv" "$RO/canvas.csv" >/dev/null 2>&1
+expect_eq "the same canvas.csv" 0 $?
+check "a lab a repository lacks is named" grep -q "memlock: not in the repositories of: carol eve" "$RO.txt"
+check "a file beside the repositories is named and ignored" grep -q "ignoring .*notes.txt" "$RO.txt"
+check "a lab that is a symbolic link is named and not graded" \
+    grep -q "eve/skeletons/deadlock is a symbolic link: not graded" "$RO.txt"
+check "... (no result for eve)" test ! -e "$RO/deadlock/eve"
+$GRADER batch --repos "$R" --out "$RO" --local --jobs 2 --allow-partial >"$RO-again.txt" 2>&1
+expect_eq "a rerun, every lab the repositories hold: exit 0" 0 $?
+expect_eq "... grades nothing again, in both labs" 2 "$(grep -c ", 0 to grade" "$RO-again.txt")"
+diff "$G/gradebook.csv" "$RO/gradebook.csv" >/dev/null 2>&1
+expect_eq "... and writes the same gradebook.csv" 0 $?
+$GRADER batch --repos "$R" --out "$RO" --labs deadlock,nosuch --local >"$RO-bad.txt" 2>&1
+expect_eq "--labs with no such lab: exit 1" 1 $?
+check "... naming it" grep -q "no lab 'nosuch'" "$RO-bad.txt"
+$GRADER batch deadlock "$R" --repos "$R" --out "$RO" >"$RO-bad2.txt" 2>&1
+expect_eq "--repos with a LAB: exit 1" 1 $?
 finish

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "batch/batch.h"
+#include "batch/batch_int.h"
 #include "lib/fsutil.h"
 #include "report/classbook.h"
 #include "report/roster.h"
@@ -97,7 +98,7 @@ static int write_all(const struct classbook *cb, const struct roster *roster, co
     return rc;
 }
 
-static int build(const char *const *dirs, size_t n, const char *roster_path, const char *out)
+int class_gradebook(const char *const *dirs, size_t n, const char *roster_path, const char *out)
 {
     struct classbook cb;
     struct roster roster;
@@ -156,5 +157,6 @@ int gradebook_command(int argc, char **argv)
     for (int i = optind; i < argc; i++)
         if (!is_dir(argv[i]))
             return usage_fail(NULL, "%s is not a batch output directory", argv[i]);
-    return build((const char *const *)argv + optind, (size_t)(argc - optind), roster, out);
+    return class_gradebook((const char *const *)argv + optind, (size_t)(argc - optind), roster,
+                           out);
 }
