@@ -179,6 +179,11 @@ expect_eq "... and writes the same gradebook.csv" 0 $?
 $GRADER batch --repos "$R" --out "$RO" --labs deadlock,nosuch --local >"$RO-bad.txt" 2>&1
 expect_eq "--labs with no such lab: exit 1" 1 $?
 check "... naming it" grep -q "no lab 'nosuch'" "$RO-bad.txt"
+$GRADER batch --repos "$R" --out "$O/repos-typo" --roster "$O/typo.csv" --local >"$RO-bad3.txt" 2>&1
+expect_eq "a bad roster: exit 1" 1 $?
+check "... naming its line, before any grading" \
+    grep -q "typo.csv:1: unknown column 'emial'" "$RO-bad3.txt"
+check "... (nothing graded)" test ! -e "$O/repos-typo/deadlock"
 $GRADER batch deadlock "$R" --repos "$R" --out "$RO" >"$RO-bad2.txt" 2>&1
 expect_eq "--repos with a LAB: exit 1" 1 $?
 finish

@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include "batch/batch_int.h"
 #include "lib/fsutil.h"
+#include "report/roster.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -233,6 +234,23 @@ static int grade_labs(const struct batch_opts *o, const char *out, const struct 
     return rc;
 }
 
+/* A bad roster is refused before any grading, not after. */
+static int check_roster(const char *path)
+{
+    struct roster r;
+    struct strbuf err;
+    int rc = 0;
+
+    sb_init(&err);
+    if (roster_load(path, &r, &err) < 0) {
+        fprintf(stderr, "grader: %snothing was graded\n", err.buf);
+        rc = EXIT_USAGE;
+    }
+    roster_free(&r);
+    sb_free(&err);
+    return rc;
+}
+
 /* OUT/.repos is rebuilt by each run: one run at a time (the lock is held until we exit). */
 static int lock_repos(const char *out)
 {
@@ -255,6 +273,8 @@ int repos_batch(const char *kit, const struct batch_opts *o)
 
     if (!is_dir(o->repos))
         return usage_fail(NULL, "--repos %s is not a directory", o->repos);
+    if (o->roster != NULL && (rc = check_roster(o->roster)) != 0)
+        return rc;
     if (mkdir_p(o->out) < 0 || (out = absolute_path(o->out)) == NULL)
         return usage_fail(NULL, "%s: %s", o->out, strerror(errno));
     if (lock_repos(out) != 0) {
