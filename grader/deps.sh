@@ -5,7 +5,7 @@
 #   grader/deps.sh install grade|test  apt-get install (as root), else print the command
 #
 # grade: what make grade, make debug and make build need (on a fresh Debian 12
-# with build-essential: 43 packages, about 186 MB); test: the self-test's tools
+# with build-essential: 45 packages, about 186 MB); test: the self-test's tools
 # on top (make deps-test: 30 more, about 270 MB more: python3-jsonschema,
 # clang-format, cppcheck, git, ...; similarity-tester is the sim_c that
 # `grader similarity` runs, an instructor's command: 0.5 MB).
@@ -13,7 +13,7 @@
 set -euo pipefail
 
 grade_pkgs=(gcc make libc6-dev pkg-config libcmocka-dev libinih-dev libcjson-dev libarchive-dev
-            valgrind gdb strace binutils diffutils dash procps)
+            libcsv-dev valgrind gdb strace binutils diffutils dash procps)
 test_pkgs=("${grade_pkgs[@]}" jq libxml2-utils patch python3 python3-jsonschema python3-yaml
            clang-format cppcheck sqlite3 git similarity-tester)
 
@@ -40,7 +40,7 @@ missing() {
         for p in cc make valgrind gdb strace nm diff; do
             command -v "$p" >/dev/null || echo "$p"
         done
-        for p in cmocka.h ini.h cjson/cJSON.h archive.h; do
+        for p in cmocka.h ini.h cjson/cJSON.h archive.h csv.h; do
             echo "#include <$p>" | cc -E -x c - >/dev/null 2>&1 || echo "$p"
         done
         return

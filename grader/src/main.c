@@ -58,8 +58,10 @@ static const char usage_text[] =
     "       grader probe\n"
     "       grader batch LAB SUBMISSIONS_DIR --out DIR [--jobs N] [--container|--local]\n"
     "                    [--hidden DIR] [--repeat N] [--shard I/N] [--force] [--timeout S]\n"
+    "       grader batch --repos REPOS_DIR --out DIR [--labs LAB,...] [--roster ROSTER.csv] ...\n"
     "       grader merge --out DIR OUT...\n"
     "       grader similarity LAB DIR [--out DIR] [--corpus DIR]... [--threshold PERCENT]\n"
+    "       grader gradebook --out DIR [--roster ROSTER.csv] BATCH_OUT...\n"
     "LAB is a lab's name (labs/LAB) or a path to a directory with a lab.ini.\n"
     "Exit status: 0 graded (whatever the score), 1 usage or setup error, 2 internal error.\n";
 
@@ -427,6 +429,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "merge") == 0)
         return merge_command(argc - 1, argv + 1);
+    if (strcmp(cmd, "gradebook") == 0)
+        return gradebook_command(argc - 1, argv + 1);
     if (strcmp(cmd, "batch") == 0 || strcmp(cmd, "similarity") == 0) {
         kit = lab_find_kit();
         rc = cmd[0] == 'b' ? batch_command(kit, argc - 1, argv + 1)

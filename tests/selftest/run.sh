@@ -24,6 +24,8 @@ echo "== batch grading"
 tests/selftest/batch.sh "$@" || status=1
 echo "== similar submissions (grader similarity)"
 tests/selftest/similarity.sh "$@" || status=1
+echo "== the class across labs (grader gradebook, LMS imports)"
+tests/selftest/gradebook.sh || status=1
 echo "== student handout (make dist)"
 tests/selftest/dist.sh || status=1
 echo "== platform bundles"

@@ -183,6 +183,8 @@ int batch_command(const char *kit, int argc, char **argv)
     o.jobs = cpus >= 4 ? cpus / 2 : 1;
     if ((rc = parse_batch_options(argc, argv, &o)) != 0)
         return rc;
+    if (o.repos != NULL)
+        return repos_batch(kit, &o);
     memset(&b, 0, sizeof(b));
     b.o = &o;
     b.kit = (char *)kit;

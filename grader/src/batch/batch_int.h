@@ -21,6 +21,7 @@ enum mode { MODE_AUTO, MODE_LOCAL, MODE_CONTAINER };
 
 struct batch_opts {
     const char *lab_arg, *subs, *out, *hidden;
+    const char *repos, *labs, *roster; /* --repos: a class of repositories, labs, roster */
     int jobs, repeat, shard_i, shard_n;
     enum mode mode;
     bool force, allow_partial, similarity;
@@ -121,5 +122,14 @@ int similarity_after_batch(const char *kit, const char *labdir, const char *subs
 
 /* merge.c: grades.csv and summary.md of the batch output directories. */
 int merge_gradebook(const char *const *dirs, size_t n, const char *out, bool quiet);
+
+/*
+ * class.c: OUT/gradebook.csv (and with a roster the LMS imports) of the
+ * labs' batch outputs; the exit status of `grader gradebook`.
+ */
+int class_gradebook(const char *const *dirs, size_t n, const char *roster, const char *out);
+
+/* repos.c: `grader batch --repos DIR`, every lab of every repository; the exit status. */
+int repos_batch(const char *kit, const struct batch_opts *o);
 
 #endif

@@ -13,8 +13,12 @@ const char batch_usage[] =
     "usage: grader batch LAB SUBMISSIONS_DIR --out DIR [--jobs N] [--container|--local]\n"
     "                    [--hidden DIR] [--repeat N] [--shard I/N] [--force] [--timeout SECONDS]\n"
     "                    [--allow-partial] [--similarity]\n"
+    "       grader batch --repos REPOS_DIR --out DIR [--labs LAB,...] [--roster ROSTER.csv]\n"
+    "                    [the options above but --hidden]\n"
     "       grader merge --out DIR OUT... (or grades.csv on stdout without --out)\n"
     "SUBMISSIONS_DIR holds one directory or archive (.zip, .tar, .tar.gz, ...) per student.\n"
+    "REPOS_DIR holds one repository per student (a clone of the handout): every lab it holds\n"
+    "(REPO/skeletons/LAB) is graded into DIR/LAB, then DIR/gradebook.csv is written.\n"
     "A lab this machine cannot grade in full (SCHED_FIFO, ptrace, ...) is refused;\n"
     "--allow-partial grades it anyway and marks those students partial.\n"
     "--similarity: then the pairs of similar submissions (grader similarity) in OUT.\n";
@@ -31,6 +35,18 @@ static int parse_shard(const char *s, struct batch_opts *o)
     return 0;
 }
 
+/* With --repos: no LAB and SUBMISSIONS_DIR (each lab is the repositories'), no --hidden. */
+static int check_repos_options(int positional, const struct batch_opts *o)
+{
+    if (positional != 0 || o->out == NULL)
+        return usage_fail(batch_usage,
+                          "batch --repos needs --out DIR, and no LAB or SUBMISSIONS_DIR");
+    if (o->hidden != NULL)
+        return usage_fail(NULL, "--hidden is a lab's: grade a lab's hidden tests with "
+                                "`grader batch LAB --hidden DIR` on OUT/.repos/LAB");
+    return 0;
+}
+
 int parse_batch_options(int argc, char **argv, struct batch_opts *o)
 {
     static const struct option longopts[] = {{"out", required_argument, NULL, 'O'},
@@ -44,6 +60,9 @@ int parse_batch_options(int argc, char **argv, struct batch_opts *o)
                                              {"timeout", required_argument, NULL, 'T'},
                                              {"allow-partial", no_argument, NULL, 'P'},
                                              {"similarity", no_argument, NULL, 'Y'},
+                                             {"repos", required_argument, NULL, 'R'},
+                                             {"labs", required_argument, NULL, 'B'},
+                                             {"roster", required_argument, NULL, 'K'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     char msg[160];
@@ -51,7 +70,7 @@ int parse_batch_options(int argc, char **argv, struct batch_opts *o)
     int c;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "O:j:CLH:r:S:fT:PYh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "O:j:CLH:r:S:fT:PYR:B:K:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'O':
             o->out = optarg;
@@ -89,6 +108,15 @@ int parse_batch_options(int argc, char **argv, struct batch_opts *o)
         case 'Y':
             o->similarity = true;
             break;
+        case 'R':
+            o->repos = optarg;
+            break;
+        case 'B':
+            o->labs = optarg;
+            break;
+        case 'K':
+            o->roster = optarg;
+            break;
         case 'h':
             fputs(batch_usage, stdout);
             exit(0);
@@ -97,6 +125,10 @@ int parse_batch_options(int argc, char **argv, struct batch_opts *o)
             return EXIT_USAGE;
         }
     }
+    if (o->repos != NULL)
+        return check_repos_options(argc - optind, o);
+    if (o->labs != NULL || o->roster != NULL)
+        return usage_fail(batch_usage, "--labs and --roster go with --repos");
     if (argc - optind != 2 || o->out == NULL) {
         fputs(batch_usage, stderr);
         return usage_fail(NULL, "batch needs LAB, SUBMISSIONS_DIR and --out DIR");

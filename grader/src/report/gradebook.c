@@ -208,8 +208,7 @@ static const struct gb_test_score *row_test(const struct gb_row *r, const char *
     return NULL;
 }
 
-/* One CSV field (RFC 4180); a leading = + - @ is defused for spreadsheets. */
-static void csv_field(struct strbuf *s, const char *v, bool last)
+void csv_field(struct strbuf *s, const char *v, bool last)
 {
     bool risky = v[0] != '\0' && strchr("=+-@", v[0]) != NULL;
     bool quote = risky || strpbrk(v, ",\"\r\n") != NULL;

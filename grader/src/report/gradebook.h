@@ -7,6 +7,7 @@
 #ifndef OSLABS_GRADEBOOK_H
 #define OSLABS_GRADEBOOK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "lib/util.h"
 
@@ -45,6 +46,12 @@ void gradebook_sort(struct gradebook *gb);
 /* grades.csv and summary.md as strings (new). */
 char *gradebook_csv(const struct gradebook *gb);
 char *gradebook_summary(const struct gradebook *gb);
+
+/*
+ * Appends one CSV field (RFC 4180) and "," or, when last, a newline. A
+ * leading = + - @ is defused for spreadsheets with a quote: "'=...".
+ */
+void csv_field(struct strbuf *s, const char *v, bool last);
 
 /* Writes DIR/grades.csv and DIR/summary.md atomically. 0, or -1 with errno. */
 int gradebook_write(const struct gradebook *gb, const char *dir);
