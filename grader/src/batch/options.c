@@ -49,22 +49,15 @@ static int check_repos_options(int positional, const struct batch_opts *o)
 
 int parse_batch_options(int argc, char **argv, struct batch_opts *o)
 {
-    static const struct option longopts[] = {{"out", required_argument, NULL, 'O'},
-                                             {"jobs", required_argument, NULL, 'j'},
-                                             {"container", no_argument, NULL, 'C'},
-                                             {"local", no_argument, NULL, 'L'},
-                                             {"hidden", required_argument, NULL, 'H'},
-                                             {"repeat", required_argument, NULL, 'r'},
-                                             {"shard", required_argument, NULL, 'S'},
-                                             {"force", no_argument, NULL, 'f'},
-                                             {"timeout", required_argument, NULL, 'T'},
-                                             {"allow-partial", no_argument, NULL, 'P'},
-                                             {"similarity", no_argument, NULL, 'Y'},
-                                             {"repos", required_argument, NULL, 'R'},
-                                             {"labs", required_argument, NULL, 'B'},
-                                             {"roster", required_argument, NULL, 'K'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"out", required_argument, NULL, 'O'},     {"jobs", required_argument, NULL, 'j'},
+        {"container", no_argument, NULL, 'C'},     {"local", no_argument, NULL, 'L'},
+        {"hidden", required_argument, NULL, 'H'},  {"repeat", required_argument, NULL, 'r'},
+        {"shard", required_argument, NULL, 'S'},   {"force", no_argument, NULL, 'f'},
+        {"timeout", required_argument, NULL, 'T'}, {"allow-partial", no_argument, NULL, 'P'},
+        {"similarity", no_argument, NULL, 'Y'},    {"repos", required_argument, NULL, 'R'},
+        {"labs", required_argument, NULL, 'B'},    {"roster", required_argument, NULL, 'K'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     char msg[160];
     double d;
     int c;

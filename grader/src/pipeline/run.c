@@ -8,6 +8,7 @@
 #include "sandbox/box.h"
 #include "sandbox/disk.h"
 #include "sandbox/hostlock.h"
+#include "sandbox/sweep.h"
 #include "lib/fsutil.h"
 #include "kinds/kinds.h"
 #include "sandbox/features.h"
@@ -15,6 +16,7 @@
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +129,8 @@ static void finish_job(struct sched *s, struct job *j, int index)
                   &j->ctx.program);
     if (j->res->test->serial)
         s->serial_running = false;
+    if (s->host->root && !(s->host->ns_flags & CLONE_NEWNS)) /* no private /tmp: see sweep.h */
+        sweep_shared_tmp(s->host->uid_base + 1 + (uid_t)j->slot);
     s->slot_busy[j->slot] = false;
     if (j->disk != NULL)
         disk_unmount(j->scratch, j->disk, s->opts->keep);

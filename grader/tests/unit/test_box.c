@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "sandbox/box.h"
+#include "sandbox/sweep.h"
 #include "lib/util.h"
 
 static char *env[] = {"PATH=/usr/bin:/bin", "LC_ALL=C", NULL};
@@ -362,6 +363,39 @@ static void fork_bomb_is_contained(void **state)
     box_result_free(&r);
 }
 
+/* What a test's uid left in /tmp and /dev/shm goes; others' files and what
+ * its links point to stay. */
+static void sweep_removes_only_the_uids_own(void **state)
+{
+    const uid_t uid = 61999; /* below every grader's range: no grader's test runs as it */
+    char mine[] = "/tmp/oslabs-sweep-XXXXXX", theirs[] = "/tmp/oslabs-sweep-XXXXXX";
+    const char *link = "/dev/shm/oslabs-sweep-link";
+    char *file;
+    int fd;
+
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    assert_non_null(mkdtemp(mine));
+    file = xasprintf("%s/f", mine);
+    assert_true((fd = mkstemp(theirs)) >= 0);
+    close(fd);
+    assert_true((fd = open(file, O_CREAT | O_WRONLY, 0600)) >= 0);
+    close(fd);
+    unlink(link);
+    assert_int_equal(symlink(theirs, link), 0);
+    assert_int_equal(lchown(mine, uid, uid), 0);
+    assert_int_equal(lchown(file, uid, uid), 0);
+    assert_int_equal(lchown(link, uid, uid), 0);
+    assert_true(sweep_shared_tmp(uid) >= 2);
+    assert_int_equal(access(mine, F_OK), -1);
+    assert_int_equal(faccessat(AT_FDCWD, link, F_OK, AT_SYMLINK_NOFOLLOW), -1);
+    assert_int_equal(access(theirs, F_OK), 0); /* a link's target is not followed */
+    assert_int_equal(sweep_shared_tmp(0), 0);  /* never the grader's own */
+    unlink(theirs);
+    free(file);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -389,6 +423,7 @@ int main(void)
         cmocka_unit_test(boxes_leave_the_graders_descriptors_alone),
         cmocka_unit_test(missing_program_is_a_box_failure),
         cmocka_unit_test(fork_bomb_is_contained),
+        cmocka_unit_test(sweep_removes_only_the_uids_own),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
