@@ -22,6 +22,8 @@ echo "== containers"
 tests/selftest/containers.sh "$@" || status=1
 echo "== batch grading"
 tests/selftest/batch.sh "$@" || status=1
+echo "== the Slurm template on a real one-node Slurm"
+tests/selftest/slurm.sh || status=1
 echo "== student handout (make dist)"
 tests/selftest/dist.sh || status=1
 echo "== platform bundles"
