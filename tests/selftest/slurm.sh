@@ -21,7 +21,7 @@ cd "$(dirname "$0")/../.."
 
 O=$OUT/slurm
 rm -rf "$O" && mkdir -p "$O"
-JOB_TIMEOUT=${OSLABS_SLURM_TIMEOUT:-120} # seconds for all the jobs to end
+JOB_TIMEOUT=${OSLABS_SLURM_TIMEOUT:-180} # seconds for all the jobs to end
 TEMPLATE=docker/slurm/grade.sbatch
 MUTANTS="negative-balance reset-keeps-edges"
 
@@ -31,7 +31,8 @@ cannot_start() {
     exit $?
 }
 
-[ "$(id -u)" -eq 0 ] || cannot_start "not root (the daemons run as root here)" "run it as root: sudo tests/selftest/slurm.sh"
+[ "$(id -u)" -eq 0 ] ||
+    cannot_start "not root (the daemons run as root here)" "sudo tests/selftest/slurm.sh"
 PATH=$PATH:/usr/sbin:/sbin # the daemons
 missing=""
 for c in munged mungekey munge slurmctld slurmd sbatch squeue sinfo scontrol scancel; do
@@ -39,12 +40,10 @@ for c in munged mungekey munge slurmctld slurmd sbatch squeue sinfo scontrol sca
 done
 [ -z "$missing" ] || cannot_start "missing:$missing" "grader/deps.sh install cluster"
 
-# /etc, /var and /run paths a Slurm or munge installed here would use: the
-# test must leave them as they were.
+# The configuration and munge key of a Slurm set up here: the test must leave
+# them as they were. (Not /var or /run: a Slurm running here writes there.)
 system_paths() {
-    find /etc/slurm /etc/munge /var/lib/munge /var/log/munge /run/munge /var/spool/slurmctld \
-        /var/spool/slurmd /var/log/slurm /run/slurm -maxdepth 2 -printf '%p %s %T@\n' 2>/dev/null |
-        sort
+    find /etc/slurm /etc/munge -maxdepth 2 -printf '%p %s %T@\n' 2>/dev/null | sort
 }
 system_paths >"$O/system-before"
 
@@ -172,7 +171,8 @@ start_cluster() {
     slurmd -D -N "$NODE" -f "$SLURM_CONF" >"$T/slurmd-stderr.log" 2>&1 &
     PIDS+=($!)
     wait_for 30 node_idle ||
-        cannot_start "node $NODE not idle after 30 s: $(sinfo -h -o '%T %E' 2>&1 | head -1) (see $O/slurm*.log)"
+        cannot_start "node $NODE not idle after 30 s: $(sinfo -h -o '%T %E' 2>&1 | head -1)" \
+            "see $O/slurm*.log"
 }
 
 # The class: the solution, the skeleton, one that does not compile, mutants.
@@ -222,7 +222,8 @@ jid=$(sbatch --parsable --chdir="$T/jobs" --array=1-3 \
     "$TEMPLATE" 2>"$O/sbatch.txt")
 expect_eq "sbatch --array=1-3 is accepted" 0 $?
 JOBS+=("$jid")
-mid=$(sbatch --parsable --chdir="$T/jobs" --dependency="afterany:$jid" --output='oslabs-merge-%j.log' \
+mid=$(sbatch --parsable --chdir="$T/jobs" --dependency="afterany:$jid" \
+    --output='oslabs-merge-%j.log' \
     --export="ALL,RESULTS=$T/results,MERGE=1" "$TEMPLATE" 2>>"$O/sbatch.txt")
 expect_eq "the merge job, --dependency=afterany:$jid, is accepted" 0 $?
 JOBS+=("$mid")
@@ -239,10 +240,12 @@ jobs_ended() {
 if wait_for "$JOB_TIMEOUT" jobs_ended; then
     ok "every job ended ($(($(date +%s) - t0)) s)"
 else
-    bad "the jobs did not end in $JOB_TIMEOUT s: $(squeue -h -j "$jid,$mid,$zid" -o '%i %T %r' | xargs)"
+    bad "the jobs did not end in $JOB_TIMEOUT s:" \
+        "$(squeue -h -j "$jid,$mid,$zid" -o '%i %T %r' | xargs)"
 fi
 
-expect_eq "the three array tasks completed, exit 0" "1 COMPLETED 0:0|2 COMPLETED 0:0|3 COMPLETED 0:0" \
+expect_eq "the three array tasks completed, exit 0" \
+    "1 COMPLETED 0:0|2 COMPLETED 0:0|3 COMPLETED 0:0" \
     "$(join <(job_field "$jid" JobState) <(job_field "$jid" ExitCode) | paste -sd'|')"
 expect_eq "the merge job completed, exit 0" "- COMPLETED 0:0" \
     "$(join <(job_field "$mid" JobState) <(job_field "$mid" ExitCode))"
@@ -262,7 +265,8 @@ for i in 1 2 3; do
 done
 expect_eq "the three shards graded the $n students between them" "$n" "$rows"
 diff "$T/whole/grades.csv" "$T/results/merged/grades.csv" >"$O/grades.diff" 2>&1
-check "the merged grades.csv equals the unsharded batch's (see $O/grades.diff)" test ! -s "$O/grades.diff"
+check "the merged grades.csv equals the unsharded batch's (see $O/grades.diff)" \
+    test ! -s "$O/grades.diff"
 
 expect_eq "an array from 0: each task fails" "0 FAILED|1 FAILED|2 FAILED" \
     "$(job_field "$zid" JobState | paste -sd'|')"
@@ -276,6 +280,7 @@ left=$(pgrep -f -- "$dir" | xargs)
 expect_eq "no daemon or job of the test lives on" "" "$left"
 check "its temporary directory is gone" test ! -e "$dir"
 system_paths >"$O/system-after"
-check "the system's Slurm and munge paths are as they were" cmp -s "$O/system-before" "$O/system-after"
+check "the machine's Slurm configuration and munge key are as they were" \
+    cmp -s "$O/system-before" "$O/system-after"
 echo "  ($(($(date +%s) - start)) s in all)"
 finish
