@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
 # deps.sh - the Debian packages the kit needs, checked or installed.
 #
-#   grader/deps.sh check grade|test    exit 1 naming what is missing and how to install it
-#   grader/deps.sh install grade|test  apt-get install (as root), else print the command
+#   grader/deps.sh check grade|test|cluster    exit 1 naming what is missing and how to install it
+#   grader/deps.sh install grade|test|cluster  apt-get install (as root), else print the command
 #
 # grade: what make grade, make debug and make build need (on a fresh Debian 12
 # with build-essential: 45 packages, about 186 MB); test: the self-test's tools
 # on top (make deps-test: 30 more, about 270 MB more: python3-jsonschema,
 # clang-format, cppcheck, git, ...; similarity-tester is the sim_c that
-# `grader similarity` runs, an instructor's command: 0.5 MB).
-#   grader/deps.sh list grade|test     the package names
+# `grader similarity` runs, an instructor's command: 0.5 MB); cluster:
+# Debian's Slurm and munge, for tests/selftest/slurm.sh, which runs
+# docker/slurm/grade.sbatch on a one-node cluster (8 packages, about 13 MB).
+# CI installs them; make deps and make deps-test do not, as these packages
+# bring system services (on a systemd host munge starts, and slurmctld and
+# slurmd are enabled).
+#   grader/deps.sh list grade|test|cluster     the package names
 set -euo pipefail
 
 grade_pkgs=(gcc make libc6-dev pkg-config libcmocka-dev libinih-dev libcjson-dev libarchive-dev
             libcsv-dev valgrind gdb strace binutils diffutils dash procps)
 test_pkgs=("${grade_pkgs[@]}" jq libxml2-utils patch python3 python3-jsonschema python3-yaml
            clang-format cppcheck sqlite3 git similarity-tester)
+cluster_pkgs=(slurmctld slurmd slurm-client munge)
 
 usage() {
-    echo "usage: grader/deps.sh check|install|list grade|test" >&2
+    echo "usage: grader/deps.sh check|install|list grade|test|cluster" >&2
     exit 2
 }
 
@@ -26,17 +32,29 @@ usage() {
 case "$2" in
     grade) pkgs=("${grade_pkgs[@]}") ;;
     test) pkgs=("${test_pkgs[@]}") ;;
+    cluster) pkgs=("${cluster_pkgs[@]}") ;;
     *) usage ;;
+esac
+# what the packages are for, in messages
+case "$2" in
+    cluster) for_what="the Slurm self-test (tests/selftest/slurm.sh)" ;;
+    *) for_what="'make $2'" ;;
 esac
 
 installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
 
-missing() {
+missing() { # KIND
     local p
     if ! command -v dpkg-query >/dev/null; then
         # not Debian: check what the kit calls, not package names
+        if [ "$1" = cluster ]; then
+            for p in munged slurmctld slurmd sbatch; do
+                command -v "$p" >/dev/null || echo "$p"
+            done
+            return
+        fi
         for p in cc make valgrind gdb strace nm diff; do
             command -v "$p" >/dev/null || echo "$p"
         done
@@ -55,12 +73,16 @@ case "$1" in
         echo "${pkgs[*]}"
         ;;
     check)
-        miss=$(missing | tr '\n' ' ')
+        miss=$(missing "$2" | tr '\n' ' ')
         if [ -n "$miss" ]; then
-            echo "oslabs: missing for 'make $2': $miss" >&2
+            echo "oslabs: missing for $for_what: $miss" >&2
             if command -v dpkg-query >/dev/null; then
                 echo "oslabs: install them with: sudo apt-get install -y $miss" >&2
-                echo "oslabs: (or run: make deps)" >&2
+                if [ "$2" = cluster ]; then
+                    echo "oslabs: (or run: grader/deps.sh install cluster)" >&2
+                else
+                    echo "oslabs: (or run: make deps)" >&2
+                fi
             else
                 echo "oslabs: install the equivalents with your package manager, or use the container: make image && make docker-shell" >&2
             fi
@@ -68,9 +90,9 @@ case "$1" in
         fi
         ;;
     install)
-        miss=$(missing | tr '\n' ' ')
+        miss=$(missing "$2" | tr '\n' ' ')
         if [ -z "$miss" ]; then
-            echo "oslabs: every package for 'make $2' is installed"
+            echo "oslabs: every package for $for_what is installed"
             if [ "$2" = grade ]; then
                 echo "oslabs: (the self-test's tools, about 270 MB more: make deps-test)"
             fi

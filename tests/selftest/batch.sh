@@ -292,7 +292,8 @@ if [ -d "$D/out" ]; then
     C=$O/cluster
     mkdir -p "$C"
     for i in 1 2 3; do
-        SLURM_ARRAY_TASK_ID=$i SLURM_ARRAY_TASK_COUNT=3 LAB=deadlock SUBMISSIONS="$KIT/$SMALL/subs" \
+        SLURM_ARRAY_TASK_ID=$i SLURM_ARRAY_TASK_COUNT=3 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_MAX=3 \
+            LAB=deadlock SUBMISSIONS="$KIT/$SMALL/subs" \
             RESULTS="$KIT/$C/slurm" OSLABS_ROOT=$KIT bash docker/slurm/grade.sbatch \
             >"$C/slurm-$i.txt" 2>&1 || bad "slurm: array task $i exits 0"
     done
