@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # loop.sh LAB... - the loop a student lives in (make bench): per lab, the
-# wall time of grading the solution, the skeleton and every mutant in
-# tests/mutants/LAB (each graded in full, one at a time, as a student would
-# run `make grade`), and the skeleton's and the slowest mutant's ratio to the
-# solution. MUTANTS=N grades only the first N mutants of each lab. Every
-# time is also in build/bench/loop.tsv (lab, submission, seconds, score).
+# wall time of grading the solution, the skeleton, every mutant in
+# tests/mutants/LAB and every unfinished submission in tests/unfinished/LAB
+# (each graded in full, one at a time, as a student would run `make grade`),
+# and their ratio to the solution: one row per lab (the skeleton, the slowest
+# mutant), then one row per unfinished submission with its score. A ratio
+# above 2x (issue 17's goal) is marked with '!'. MUTANTS=N grades only the
+# first N mutants of each lab. Every time is also in build/bench/loop.tsv
+# (lab, submission, seconds, score).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 G=${GRADER:-build/grader}
@@ -24,7 +27,7 @@ grade() {
     awk -v ms="$ms" 'BEGIN { printf "%.1f", ms / 1000 }'
 }
 
-printf '%-10s %8s %8s %6s %8s %6s  %s\n' LAB "SOL(s)" "SKEL(s)" "xSOL" "MUT(s)" "xSOL" "SLOWEST MUTANT"
+printf '%-10s %8s %8s %6s  %7s %6s   %s\n' LAB "SOL(s)" "SKEL(s)" "xSOL" "MUT(s)" "xSOL" "SLOWEST MUTANT"
 for lab in "$@"; do
     sol=$(grade solution "$lab" "solutions/$lab")
     skel=$(grade skeleton "$lab" "skeletons/$lab")
@@ -45,6 +48,18 @@ for lab in "$@"; do
     done
     awk -v lab="$lab" -v s="$sol" -v k="$skel" -v m="$slow" -v name="$slowname" 'BEGIN {
         d = s > 0 ? s : 0.1
-        printf "%-10s %8.1f %8.1f %5.1fx %8.1f %5.1fx  %s\n", lab, s, k, k / d, m, m / d, name }'
+        printf "%-10s %8.1f %8.1f %5.1fx%s %7.1f %5.1fx%s  %s\n", lab, s, k, k / d,
+            (k / d > 2 ? "!" : " "), m, m / d, (m / d > 2 ? "!" : " "), name }'
+    for dir in tests/unfinished/"$lab"/*/; do
+        [ -d "$dir" ] || continue
+        name=$(basename "$dir")
+        t=$(grade "unfinished:$name" "$lab" "$dir")
+        score=$(jq -r '"\(.score // "?")/\(.extra_data.max_score // "?")"' \
+            "$O/$lab.unfinished:$name.json" 2>/dev/null || echo "?")
+        awk -v name="$name" -v s="$sol" -v t="$t" -v score="$score" 'BEGIN {
+            d = s > 0 ? s : 0.1
+            printf "  %-17s %8.1f %5.1fx%s  unfinished, scores %s\n", name, t, t / d,
+                (t / d > 2 ? "!" : " "), score }'
+    done
 done
 echo "(every time: $TSV)"
