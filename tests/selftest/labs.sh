@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
 # labs.sh LAB... - for each lab: its manifest is valid, its solution scores
 # 100% in every one of SOLUTION_RUNS runs, its skeleton builds and scores
-# at most 10%, every unfinished submission in tests/unfinished/LAB builds
-# and scores strictly between the skeleton and full marks (its wall time is
-# printed next to the solution's; make bench judges times), and every mutant
-# in tests/mutants/LAB fails the tests its header names in every one of
-# MUTANT_RUNS runs. Every graded test must be
-# named by some mutant: a test no bug can fail proves nothing. The
+# at most 10%, and every mutant in tests/mutants/LAB fails the tests its
+# header names in every one of MUTANT_RUNS runs. (The unfinished
+# submissions of tests/unfinished are graded by make bench.) Every graded
+# test must be named by some mutant: a test no bug can fail proves nothing. The
 # solution's runs happen with the other cores busy (a CPU hog), where races
 # and timing assumptions show: a verdict that changes from run to run
 # fails. Mutants are graded two at a time (SOAK_HOG=1 keeps the hog on for
@@ -43,7 +41,6 @@ check_solution() {
     $GRADER run "$lab" --submission "solutions/$lab" --repeat "$SOLUTION_RUNS" \
         --json "$o/solution.json" >"$o/solution.txt" 2>&1
     ms=$((($(date +%s%N) - start) / 1000000))
-    SOLUTION_MS=$((ms / SOLUTION_RUNS))
     local score max failed skipped
     score=$(json "$o/solution.json" .score)
     max=$(json "$o/solution.json" .extra_data.max_score)
@@ -71,27 +68,6 @@ check_skeleton() {
     max=$(json "$o/skeleton.json" .extra_data.max_score)
     check "$lab: the skeleton scores at most 10% ($score/$max)" \
         awk -v s="$score" -v m="$max" 'BEGIN { exit !(s <= 0.1 * m) }'
-}
-
-# Unfinished work (tests/unfinished/LAB/NAME, whole files): graded in full,
-# once, it must build and score above the skeleton (above 0 if the skeleton
-# scores nothing) and below full marks: partly done, as its README says.
-check_unfinished() {
-    local lab=$1 o=$OUT/labs/$1 dir name start ms score max skel
-    skel=$(json "$o/skeleton.json" '.score // 0')
-    for dir in tests/unfinished/"$lab"/*/; do
-        [ -d "$dir" ] || continue
-        name=$(basename "$dir")
-        start=$(date +%s%N)
-        $GRADER run "$lab" --submission "$dir" --json "$o/unfinished-$name.json" \
-            >"$o/unfinished-$name.txt" 2>&1
-        ms=$((($(date +%s%N) - start) / 1000000))
-        expect_eq "$lab/unfinished/$name: builds" ok "$(json "$o/unfinished-$name.json" .extra_data.build)"
-        score=$(json "$o/unfinished-$name.json" .score)
-        max=$(json "$o/unfinished-$name.json" .extra_data.max_score)
-        check "$lab/unfinished/$name: partly done, $skel < $score < $max ($ms ms; the solution: ${SOLUTION_MS:-?} ms a run, with a CPU hog)" \
-            awk -v s="$score" -v k="$skel" -v m="$max" 'BEGIN { exit !(s > k && s < m) }'
-    done
 }
 
 # Grades one mutant (patched copy of the solution, --only its Must-fail tests).
@@ -171,7 +147,6 @@ for lab in "$@"; do
     check_solution "$lab"
     [ "${SOAK_HOG:-0}" = 1 ] || hog_off
     check_skeleton "$lab"
-    check_unfinished "$lab"
     export -f grade_mutant must_fail
     export GRADER OUT MUTANT_RUNS MUTANT_FAIL_FAST
     find tests/mutants/"$lab" -name '*.patch' | sort |
