@@ -16,10 +16,18 @@ enum outcome { OUT_PASS, OUT_FAIL, OUT_SKIP, OUT_NOTRUN };
 
 /*
  * What a failure was: the test's check said no (the failure its hint is
- * about), the program crashed, hung or could not be run, or a test it
- * needs failed too.
+ * about), the program crashed, hung or could not be run, a test it needs
+ * failed too, or the run showed tampering (no hint then).
  */
-enum fault { FAULT_NONE, FAULT_CHECK, FAULT_CRASH, FAULT_TIMEOUT, FAULT_NORUN, FAULT_NEEDS };
+enum fault {
+    FAULT_NONE,
+    FAULT_CHECK,
+    FAULT_CRASH,
+    FAULT_TIMEOUT,
+    FAULT_NORUN,
+    FAULT_NEEDS,
+    FAULT_TAMPER
+};
 
 struct test_result {
     const struct test *test;
@@ -38,6 +46,7 @@ struct test_result {
     int planned;      /* runs planned (fail-fast may leave the last ones out) */
     char *reason;     /* one line */
     char *details;    /* evidence: output, diff, valgrind errors, backtrace */
+    char *tamper;     /* the first sign of tampering seen in a run (kinds.h), or NULL */
 };
 
 /* What the selected tests add up to. */
