@@ -57,6 +57,7 @@ static const char usage_text[] =
     "       grader probe\n"
     "       grader batch LAB SUBMISSIONS_DIR --out DIR [--jobs N] [--container|--local]\n"
     "                    [--hidden DIR] [--repeat N] [--shard I/N] [--force] [--timeout S]\n"
+    "                    [--allow-partial] [--trust-submissions]\n"
     "       grader merge --out DIR OUT...\n"
     "LAB is a lab's name (labs/LAB) or a path to a directory with a lab.ini.\n"
     "Exit status: 0 graded (whatever the score), 1 usage or setup error, 2 internal error.\n";
@@ -248,6 +249,10 @@ static int cmd_run(const char *kit, struct options *o)
         return EXIT_USAGE;
     }
     probe_host(kit, o->hidden, &host);
+    char *weak = host_weak_mode(&host);
+    if (weak != NULL)
+        fprintf(stderr, "grader: %s\n", weak);
+    free(weak);
     rep.lab = &lab;
     rep.lab_arg = o->lab_arg;
     rep.submission = o->submission;

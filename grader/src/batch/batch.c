@@ -149,7 +149,8 @@ static int setup_batch(struct batch *b)
     if (strcmp(b->engine, "container") == 0 && !valid_name(b->o->lab_arg))
         return usage_fail(NULL, "in a container, a lab is named (labs/NAME), not a path: %s",
                           b->o->lab_arg);
-    if (strcmp(b->engine, "local") == 0 && (rc = gradable_check_local(b)) != 0)
+    if (strcmp(b->engine, "local") == 0 &&
+        ((rc = trust_check_local(b)) != 0 || (rc = gradable_check_local(b)) != 0))
         return rc;
     b->self = self_exe();
     b->test_jobs = cpus / b->o->jobs > 1 ? cpus / b->o->jobs : 1;
