@@ -23,6 +23,24 @@ static void trampoline(void **state)
     body_returned = 1;
 }
 
+/* The run's token (OSLABS_VERDICT_TOKEN) and the process that may write the
+ * verdict: a child the test forked that returns through cmocka writes none. */
+static char verdict_token[80];
+static pid_t verdict_pid;
+
+/* Takes the token out of the environment and wipes its text in place, so
+ * that neither getenv, /proc/PID/environ nor a child of the test sees it. */
+static void take_verdict_token(void)
+{
+    char *s = getenv("OSLABS_VERDICT_TOKEN");
+
+    if (s == NULL)
+        return;
+    snprintf(verdict_token, sizeof(verdict_token), "%s", s);
+    memset(s, 'x', strlen(s));
+    unsetenv("OSLABS_VERDICT_TOKEN");
+}
+
 /* Takes the verdict descriptor out of the environment so that children of
  * the test neither inherit nor see it. Returns -1 when not under the grader. */
 static int take_verdict_fd(void)
@@ -31,6 +49,8 @@ static int take_verdict_fd(void)
     char *end;
     long fd;
 
+    take_verdict_token();
+    verdict_pid = getpid();
     if (s == NULL)
         return -1;
     errno = 0;
@@ -43,15 +63,18 @@ static int take_verdict_fd(void)
     return (int)fd;
 }
 
+/* One line, once, from the process that started the test (see MANUAL.md,
+ * "The cmocka harness", for what the grader checks in it). */
 static void write_verdict(int fd, const char *name, int failed, int skipped)
 {
     char line[512];
     int n;
 
-    if (fd < 0)
+    if (fd < 0 || getpid() != verdict_pid)
         return;
-    n = snprintf(line, sizeof(line), "oslabs-verdict 1 run=1 failed=%d skipped=%d name=%s\n",
-                 failed, skipped, name);
+    n = snprintf(line, sizeof(line),
+                 "oslabs-verdict 2 pid=%d token=%s run=1 failed=%d skipped=%d name=%s\n",
+                 (int)verdict_pid, verdict_token[0] ? verdict_token : "-", failed, skipped, name);
     if (n > 0 && (size_t)n < sizeof(line) && write(fd, line, (size_t)n) != n)
         perror("oslabs_test: verdict");
     close(fd);

@@ -58,6 +58,7 @@ static const char usage_text[] =
     "       grader probe\n"
     "       grader batch LAB SUBMISSIONS_DIR --out DIR [--jobs N] [--container|--local]\n"
     "                    [--hidden DIR] [--repeat N] [--shard I/N] [--force] [--timeout S]\n"
+    "                    [--allow-partial] [--trust-submissions]\n"
     "       grader batch --repos REPOS_DIR --out DIR [--labs LAB,...] [--roster ROSTER.csv] ...\n"
     "       grader merge --out DIR OUT...\n"
     "       grader similarity LAB DIR [--out DIR] [--corpus DIR]... [--threshold PERCENT]\n"
@@ -252,6 +253,10 @@ static int cmd_run(const char *kit, struct options *o)
         return EXIT_USAGE;
     }
     probe_host(kit, o->hidden, &host);
+    char *weak = host_weak_mode(&host);
+    if (weak != NULL)
+        fprintf(stderr, "grader: %s\n", weak);
+    free(weak);
     rep.lab = &lab;
     rep.lab_arg = o->lab_arg;
     rep.submission = o->submission;

@@ -127,6 +127,16 @@ for name in "${attacks[@]}"; do
     elif [ -n "$max" ] && ! awk -v t="$took" -v m="$max" 'BEGIN { exit !(t <= m) }'; then
         bad "$name: the test ran ${took}s, more than $max"
     fi
+    # tampering (a forged verdict line, a write into the lab) is flagged, and only then
+    tamper=$(sed -n 's/^tampering:[[:space:]]*//p' "$A/$name/expect")
+    seen=$(json "$d/results.json" '.extra_data.tampering[0].seen // empty')
+    if [ -n "$tamper" ] && ! grep -q "$tamper" <<<"$seen"; then
+        bad "$name: tampering is not flagged (expected \"$tamper\" in extra_data.tampering)"
+    elif [ -n "$tamper" ] && ! grep -q "^Tampering suspected:" "$d/out.txt"; then
+        bad "$name: the terminal report does not say \"Tampering suspected:\""
+    elif [ -z "$tamper" ] && [ -n "$seen" ]; then
+        bad "$name: flagged as tampering, which it does not do ($seen)"
+    fi
     if grep -q ESCAPED "$d/results.json" "$d/out.txt"; then
         bad "$name: the attack reports that it ESCAPED"
     fi

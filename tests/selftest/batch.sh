@@ -12,6 +12,9 @@
 #     missing; with --allow-partial its students are marked partial.
 # The mutants used are deterministic (contract bugs, no races), so a batch
 # and a single run must agree exactly.
+# The kit's own submissions are trusted: every local batch here passes
+# --trust-submissions, which a sandbox without namespaces (CI's plain
+# container) requires; the refusal itself is checked at the end.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/selftest/lib.sh
@@ -70,6 +73,17 @@ generate() {
         ln -sf /etc/passwd "$d/j-symlink/bank.c"
         mkdir "$d/k-huge" && cp "solutions/$lab"/*.c "$d/k-huge/"
         head -c $((2 << 20)) /dev/zero | tr '\0' ' ' >>"$d/k-huge/bank.c"
+        # a forger: a pass line into the harness's verdict pipe before main
+        cp -r "solutions/$lab" "$d/l-forger"
+        cat >>"$d/l-forger/bank.c" <<'C'
+#include <unistd.h>
+__attribute__((constructor)) static void forge_verdict(void)
+{
+    static const char line[] = "oslabs-verdict 2 pid=1 token=0 run=1 failed=0 skipped=0 name=x\n";
+    if (write(3, line, sizeof(line) - 1) < 0) {
+    }
+}
+C
         echo "not a submission" >"$d/notes.txt"
     fi
 }
@@ -102,6 +116,8 @@ single_totals() {
             echo "$n $(jq -r .score "$f") error"
         elif [ "$(jq -r .extra_data.build "$f")" = failed ]; then
             echo "$n 0 build-failed"
+        elif [ "$(jq '.extra_data.tampering // [] | length' "$f")" != 0 ]; then
+            echo "$n $(jq -r .score "$f") tampering"
         elif [ "$(jq '[.tests[] | select(.extra_data.not_gradable)] | length' "$f")" != 0 ]; then
             echo "$n $(jq -r .score "$f") partial"
         else
@@ -124,7 +140,7 @@ for lab in "$@"; do
     start=$(date +%s)
     # --allow-partial: on a machine without SCHED_FIFO or ptrace the class is
     # still graded (marked partial, as grading each alone shows)
-    $GRADER batch "$lab" "$d/subs" --out "$d/out" --local --jobs 2 --allow-partial \
+    $GRADER batch "$lab" "$d/subs" --out "$d/out" --local --trust-submissions --jobs 2 --allow-partial \
         >"$d/batch.txt" 2>&1
     expect_eq "$lab: the batch of $n exits 0 ($(($(date +%s) - start)) s)" 0 $?
     diff <(single_totals "$lab" "$d") <(csv_totals "$d/out/grades.csv" | sort) >"$d/totals.diff"
@@ -165,6 +181,7 @@ if [ -s "$O/prodcons/out/grades.csv" ]; then
     done
     start=$(date +%s)
     $GRADER batch prodcons "$H/subs" --out "$H/out" --local --jobs 3 --allow-partial --timeout 90 \
+        --trust-submissions \
         >"$H/batch.txt" 2>&1
     expect_eq "the batch of 6 exits 0 ($(($(date +%s) - start)) s, 90 s budget per submission)" 0 $?
     diff <(csv_totals "$O/prodcons/out/grades.csv" | grep -v '^[c-k]-' | sort) \
@@ -194,6 +211,14 @@ if [ -d "$D/out" ]; then
         "$(jq -r .status "$D/out/k-huge/batch.json")"
     expect_eq "a submission missing a file: error" error \
         "$(jq -r .status "$D/out/d-missing/batch.json")"
+    expect_eq "a forged verdict line: tampering" tampering \
+        "$(jq -r .status "$D/out/l-forger/batch.json")"
+    check "  ... in grades.csv too, with what was seen" \
+        grep -q "^l-forger,.*tampering suspected: [a-z-]*: 2 lines on the verdict pipe" \
+        "$D/out/grades.csv"
+    check "  ... and summary.md counts it" grep -q "^| tampering | 1 |" "$D/out/summary.md"
+    expect_eq "  ... its results.json keeps the grader's evidence" true \
+        "$(jq '.extra_data.tampering | length > 0' "$D/out/l-forger/results.json")"
     check "nothing escaped the archives" test ! -e /tmp/oslabs-escaped.c -a ! -e "$D/escaped.c" \
         -a ! -e "$KIT/escaped.c"
     expect_eq "a tar.gz grades like the directory" "$(jq -r .score "$D/out/a-solution/batch.json")" \
@@ -207,14 +232,14 @@ if [ -d "$D/out" ]; then
     expect_eq "summary.md has the failure reasons" 0 $?
 
     echo "resumable (deadlock)"
-    $GRADER batch deadlock "$D/subs" --out "$D/out" --local >"$D/again.txt" 2>&1
+    $GRADER batch deadlock "$D/subs" --out "$D/out" --local --trust-submissions >"$D/again.txt" 2>&1
     grep -q ", 0 to grade" "$D/again.txt"
     expect_eq "a rerun grades nothing again" 0 $?
     echo "/* changed */" >>"$D/subs/b-skeleton/bank.c"
-    $GRADER batch deadlock "$D/subs" --out "$D/out" --local >"$D/changed.txt" 2>&1
+    $GRADER batch deadlock "$D/subs" --out "$D/out" --local --trust-submissions >"$D/changed.txt" 2>&1
     grep -q ", 1 to grade" "$D/changed.txt"
     expect_eq "a changed submission is graded again, alone" 0 $?
-    $GRADER batch deadlock "$D/subs" --out "$D/out" --local --force --shard 1/5 \
+    $GRADER batch deadlock "$D/subs" --out "$D/out" --local --trust-submissions --force --shard 1/5 \
         >"$D/force.txt" 2>&1
     grep -q ", 0 to grade" "$D/force.txt"
     expect_eq "--force regrades (a shard of them)" 1 $?
@@ -222,7 +247,7 @@ if [ -d "$D/out" ]; then
     echo "killed with SIGKILL mid-way, then rerun (deadlock)"
     K=$O/kill
     mkdir -p "$K"
-    $GRADER batch deadlock "$D/subs" --out "$K/out" --local --jobs 2 >"$K/first.txt" 2>&1 &
+    $GRADER batch deadlock "$D/subs" --out "$K/out" --local --trust-submissions --jobs 2 >"$K/first.txt" 2>&1 &
     pid=$!
     # kill once three results are published: a state, not a time
     for _ in $(seq 600); do
@@ -246,7 +271,7 @@ if [ -d "$D/out" ]; then
         [ -f "$s/batch.json" ] && [ -f "$s/results.json" ] || half=$((half + 1))
     done
     expect_eq "no half-written result" 0 $half
-    $GRADER batch deadlock "$D/subs" --out "$K/out" --local --jobs 2 >"$K/second.txt" 2>&1
+    $GRADER batch deadlock "$D/subs" --out "$K/out" --local --trust-submissions --jobs 2 >"$K/second.txt" 2>&1
     expect_eq "the rerun exits 0" 0 $?
     twice=$(awk '{print $3}' "$K/out/batch.log" | sort | uniq -d | tr '\n' ' ')
     expect_eq "no submission graded twice" "" "$twice"
@@ -266,7 +291,7 @@ if [ -d "$D/out" ]; then
     echo "shards (deadlock)"
     S=$O/shards
     for i in 1 2; do
-        $GRADER batch deadlock "$SMALL/subs" --out "$S/shard-$i" --local --shard "$i/2" \
+        $GRADER batch deadlock "$SMALL/subs" --out "$S/shard-$i" --local --trust-submissions --shard "$i/2" \
             >"$S-$i.txt" 2>&1
     done
     $GRADER merge --out "$S/merged" "$S/shard-1" "$S/shard-2" >"$S-merge.txt" 2>&1
@@ -279,7 +304,7 @@ if [ -d "$D/out" ]; then
 
     echo "hidden tests (deadlock)"
     H=$O/hidden
-    $GRADER batch deadlock "$SMALL/subs" --out "$H" --local --hidden labs/deadlock/hidden \
+    $GRADER batch deadlock "$SMALL/subs" --out "$H" --local --trust-submissions --hidden labs/deadlock/hidden \
         >"$H.txt" 2>&1
     hidden=$(head -1 "$H/grades.csv" | tr ',' '\n' | grep -c '^hidden-')
     expect_eq "--hidden: the hidden tests are columns of grades.csv" 2 "$hidden"
@@ -293,7 +318,7 @@ if [ -d "$D/out" ]; then
     mkdir -p "$C"
     for i in 1 2 3; do
         SLURM_ARRAY_TASK_ID=$i SLURM_ARRAY_TASK_COUNT=3 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_MAX=3 \
-            LAB=deadlock SUBMISSIONS="$KIT/$SMALL/subs" \
+            LAB=deadlock SUBMISSIONS="$KIT/$SMALL/subs" GRADER_ARGS=--trust-submissions \
             RESULTS="$KIT/$C/slurm" OSLABS_ROOT=$KIT bash docker/slurm/grade.sbatch \
             >"$C/slurm-$i.txt" 2>&1 || bad "slurm: array task $i exits 0"
     done
@@ -317,7 +342,8 @@ PY
     shards=$(tail -1 "$C/k8s-check.txt")
     for ((i = 0; i < shards; i++)); do
         JOB_COMPLETION_INDEX=$i LAB=deadlock SHARDS=$shards SUBMISSIONS="$KIT/$SMALL/subs" \
-            RESULTS="$KIT/$C/k8s" bash "$C/k8s-grade.sh" >"$C/k8s-$i.txt" 2>&1 ||
+            RESULTS="$KIT/$C/k8s" GRADER_ARGS=--trust-submissions bash "$C/k8s-grade.sh" \
+            >"$C/k8s-$i.txt" 2>&1 ||
             bad "k8s: index $i exits 0"
     done
     RESULTS="$KIT/$C/k8s" bash "$C/k8s-merge.sh" >"$C/k8s-merge.txt" 2>&1
@@ -330,15 +356,15 @@ L=$O/layout
 mkdir -p "$L/store" "$L/subs"
 cp -r skeletons/deadlock "$L/store/linked"
 ln -s "$KIT/$L/store/linked" "$L/subs/linked"
-$GRADER batch deadlock "$L/subs" --out "$L/subs/results" --local >"$L/first.txt" 2>&1
+$GRADER batch deadlock "$L/subs" --out "$L/subs/results" --local --trust-submissions >"$L/first.txt" 2>&1
 expect_eq "--out inside the submissions is no student; a student that is a link is one" linked \
     "$(tail -n +2 "$L/subs/results/grades.csv" | cut -d, -f1 | xargs)"
 echo "/* changed */" >>"$L/store/linked/bank.c"
-$GRADER batch deadlock "$L/subs" --out "$L/subs/results" --local >"$L/second.txt" 2>&1
+$GRADER batch deadlock "$L/subs" --out "$L/subs/results" --local --trust-submissions >"$L/second.txt" 2>&1
 grep -q ", 1 to grade" "$L/second.txt"
 expect_eq "a change behind the link is seen" 0 $?
 
-(cd "$L" && "$KIT/$GRADER" batch deadlock subs --out relative --local >relative.txt 2>&1)
+(cd "$L" && "$KIT/$GRADER" batch deadlock subs --out relative --local --trust-submissions >relative.txt 2>&1)
 expect_eq "relative paths, run from elsewhere" "linked 0 graded" \
     "$(csv_totals "$L/relative/grades.csv" | grep "^linked ")"
 
@@ -347,14 +373,14 @@ P=$O/partial
 F=grader/tests/fixtures/kinds
 mkdir -p "$P/subs" && cp -r "$F/sub-good" "$P/subs/alice" && cp -r "$F/sub-good" "$P/subs/bob"
 OSLABS_PRETEND_MISSING=sqlite3 $GRADER batch "$F" "$P/subs" --out "$P/refused" --local \
-    >"$P/refused.txt" 2>&1
+    --trust-submissions >"$P/refused.txt" 2>&1
 expect_eq "a lab the machine cannot grade in full is refused: exit 1" 1 $?
 check "the refusal names the test and what is missing" \
     grep -q "needs-sqlite: .*OSLABS_PRETEND_MISSING" "$P/refused.txt"
 check "the refusal says how to grade anyway" grep -q -- "--allow-partial" "$P/refused.txt"
 check "nothing was graded" test ! -e "$P/refused/grades.csv"
 OSLABS_PRETEND_MISSING=sqlite3 $GRADER batch "$F" "$P/subs" --out "$P/allowed" --local \
-    --allow-partial >"$P/allowed.txt" 2>&1
+    --trust-submissions --allow-partial >"$P/allowed.txt" 2>&1
 expect_eq "with --allow-partial the batch grades" 0 $?
 expect_eq "with --allow-partial each student is marked partial" "partial partial" \
     "$(csv_totals "$P/allowed/grades.csv" | awk '{print $3}' | xargs)"
@@ -363,7 +389,7 @@ check "grades.csv says how many points were not gradable" \
 
 echo "a fault of the machine is graded again, then marked"
 OSLABS_PRETEND_MACHINE_FAULT=answer-is-42 $GRADER batch "$F" "$P/subs" --out "$P/machine" --local --jobs 2 \
-    --allow-partial >"$P/machine.txt" 2>&1
+    --allow-partial --trust-submissions >"$P/machine.txt" 2>&1
 check "each student is graded again once" \
     test "$(grep -c 'error (environment).*grading it again' "$P/machine.txt")" = 2
 expect_eq "then marked error in grades.csv" "error error" \
@@ -371,11 +397,34 @@ expect_eq "then marked error in grades.csv" "error error" \
 check "grades.csv says the machine, which test, and the retry" \
     grep -q "error (environment): answer-is-42: fork: .*(and again on its retry)" "$P/machine/grades.csv"
 
+echo "a sandbox weaker than namespaces (OSLABS_NO_NAMESPACES=1)"
+W=$O/weak
+mkdir -p "$W/subs" "$W/none"
+cp -r solutions/deadlock "$W/subs/alice"
+OSLABS_NO_NAMESPACES=1 $GRADER batch deadlock "$W/subs" --out "$W/refused" --local \
+    >"$W/refused.txt" 2>&1
+expect_eq "untrusted submissions are refused there: exit 1" 1 $?
+check "  ... after one line saying what the sandbox does not contain" \
+    grep -q "^grader batch: sandbox weaker than namespaces: a test here can read the kit's solutions" \
+    "$W/refused.txt"
+check "  ... naming --trust-submissions" grep -q -- "pass --trust-submissions" "$W/refused.txt"
+check "  ... and grading nothing" test ! -e "$W/refused/grades.csv" -a ! -e "$W/refused/alice"
+OSLABS_NO_NAMESPACES=1 $GRADER batch deadlock "$W/none" --out "$W/trusted" --local \
+    --trust-submissions >"$W/trusted.txt" 2>&1
+expect_eq "with --trust-submissions the batch runs: exit 0" 0 $?
+check "  ... and still says what the sandbox does not contain" \
+    grep -q "^grader batch: sandbox weaker than namespaces" "$W/trusted.txt"
+if has_layer pid && has_layer net && has_layer mount; then
+    $GRADER batch deadlock "$W/none" --out "$W/strong" --local >"$W/strong.txt" 2>&1
+    expect_eq "with namespaces no flag is needed: exit 0" 0 $?
+    expect_eq "  ... and no such line is printed" 0 "$(grep -c "weaker than namespaces" "$W/strong.txt")"
+fi
+
 echo "bad input"
-$GRADER batch deadlock /nonexistent --out "$O/x" --local >"$O/bad1.txt" 2>&1
+$GRADER batch deadlock /nonexistent --out "$O/x" --local --trust-submissions >"$O/bad1.txt" 2>&1
 expect_eq "a missing submissions directory: exit 1" 1 $?
-$GRADER batch deadlock "$O" --out "$O/x" --local --shard 3/2 >"$O/bad2.txt" 2>&1
+$GRADER batch deadlock "$O" --out "$O/x" --local --trust-submissions --shard 3/2 >"$O/bad2.txt" 2>&1
 expect_eq "a bad --shard: exit 1" 1 $?
-$GRADER batch no-such-lab "$O" --out "$O/x" --local >"$O/bad3.txt" 2>&1
+$GRADER batch no-such-lab "$O" --out "$O/x" --local --trust-submissions >"$O/bad3.txt" 2>&1
 expect_eq "an unknown lab: exit 1" 1 $?
 finish

@@ -38,6 +38,21 @@ done <$F/expected.tsv
 total=$(awk -F'\t' '!/^#/ && NF == 3 {s += $3} END {print s}' $F/expected.tsv)
 expect_eq "json: total score" "$total" "$(json $O/good.json .score)"
 
+echo "a sandbox weaker than namespaces says so"
+OSLABS_NO_NAMESPACES=1 $GRADER run $F --submission $F/sub-good --only answer-is-42 \
+    --json $O/weak.json >/dev/null 2>$O/weak.err
+rc=$?
+expect_eq "without namespaces: exit 0, the same score" \
+    "0 $(json $O/good.json '.tests[] | select(.name == "answer-is-42") | .score')" \
+    "$rc $(json $O/weak.json .score)"
+check "  ... one line says what that sandbox does not contain" grep -q \
+    "^grader: sandbox weaker than namespaces: a test here can read the kit's solutions" $O/weak.err
+expect_eq "  ... once" 1 "$(grep -c "weaker than namespaces" $O/weak.err)"
+if has_layer pid && has_layer net && has_layer mount; then
+    expect_eq "with pid, net and mount namespaces: no such line" 0 \
+        "$(grep -c "weaker than namespaces" $O/good.err)"
+fi
+
 t=$(json $O/good.json '.tests[] | select(.name == "sleep-forever") | .extra_data.time')
 check "a 2 s timeout ends the test in under 3 s (took ${t}s)" awk -v t="$t" 'BEGIN { exit !(t < 3) }'
 hang=$(json $O/good.json '.tests[] | select(.name == "hang-threads") | .output')

@@ -149,7 +149,8 @@ static int setup_batch(struct batch *b)
     if (strcmp(b->engine, "container") == 0 && !valid_name(b->o->lab_arg))
         return usage_fail(NULL, "in a container, a lab is named (labs/NAME), not a path: %s",
                           b->o->lab_arg);
-    if (strcmp(b->engine, "local") == 0 && (rc = gradable_check_local(b)) != 0)
+    if (strcmp(b->engine, "local") == 0 &&
+        ((rc = trust_check_local(b)) != 0 || (rc = gradable_check_local(b)) != 0))
         return rc;
     if (b->o->similarity && (rc = similarity_check_tool()) != 0)
         return rc; /* before grading, not after it */

@@ -25,7 +25,8 @@ struct batch_opts {
     int jobs, repeat, shard_i, shard_n;
     enum mode mode;
     bool force, allow_partial, similarity;
-    double timeout; /* per submission; 0: from the manifest */
+    bool trust_submissions; /* grade locally even without namespaces (trust.c) */
+    double timeout;         /* per submission; 0: from the manifest */
 };
 
 enum state { ST_SKIP, ST_TODO, ST_RUNNING, ST_DONE };
@@ -55,7 +56,7 @@ struct batch {
 
 /* How one submission's grading ended, for batch.json, batch.log and the terminal. */
 struct verdict {
-    const char *status; /* graded, partial, build-failed, timed-out, error */
+    const char *status; /* graded, partial, tampering, build-failed, timed-out, error */
     char *reason;
     double score, max;
     double skipped_points; /* of tests the machine could not run */
@@ -77,6 +78,9 @@ void students_select(struct batch *b);
 /* gradable.c: refuse a lab this machine cannot grade in full. */
 int gradable_check_local(const struct batch *b);
 void gradable_after_student(struct batch *b, const struct verdict *v);
+
+/* trust.c: a local batch without namespaces needs --trust-submissions. */
+int trust_check_local(const struct batch *b);
 
 /* spawn.c: the sandbox to grade in (container or local); a grader for one student. */
 int spawn_choose_mode(struct batch *b);

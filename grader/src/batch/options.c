@@ -12,7 +12,7 @@
 const char batch_usage[] =
     "usage: grader batch LAB SUBMISSIONS_DIR --out DIR [--jobs N] [--container|--local]\n"
     "                    [--hidden DIR] [--repeat N] [--shard I/N] [--force] [--timeout SECONDS]\n"
-    "                    [--allow-partial] [--similarity]\n"
+    "                    [--allow-partial] [--similarity] [--trust-submissions]\n"
     "       grader batch --repos REPOS_DIR --out DIR [--labs LAB,...] [--roster ROSTER.csv]\n"
     "                    [the options above but --hidden]\n"
     "       grader merge --out DIR OUT... (or grades.csv on stdout without --out)\n"
@@ -21,7 +21,8 @@ const char batch_usage[] =
     "(REPO/skeletons/LAB) is graded into DIR/LAB, then DIR/gradebook.csv is written.\n"
     "A lab this machine cannot grade in full (SCHED_FIFO, ptrace, ...) is refused;\n"
     "--allow-partial grades it anyway and marks those students partial.\n"
-    "--similarity: then the pairs of similar submissions (grader similarity) in OUT.\n";
+    "--similarity: then the pairs of similar submissions (grader similarity) in OUT.\n"
+    "A local sandbox without namespaces grades only with --trust-submissions.\n";
 
 static int parse_shard(const char *s, struct batch_opts *o)
 {
@@ -49,15 +50,23 @@ static int check_repos_options(int positional, const struct batch_opts *o)
 
 int parse_batch_options(int argc, char **argv, struct batch_opts *o)
 {
-    static const struct option longopts[] = {
-        {"out", required_argument, NULL, 'O'},     {"jobs", required_argument, NULL, 'j'},
-        {"container", no_argument, NULL, 'C'},     {"local", no_argument, NULL, 'L'},
-        {"hidden", required_argument, NULL, 'H'},  {"repeat", required_argument, NULL, 'r'},
-        {"shard", required_argument, NULL, 'S'},   {"force", no_argument, NULL, 'f'},
-        {"timeout", required_argument, NULL, 'T'}, {"allow-partial", no_argument, NULL, 'P'},
-        {"similarity", no_argument, NULL, 'Y'},    {"repos", required_argument, NULL, 'R'},
-        {"labs", required_argument, NULL, 'B'},    {"roster", required_argument, NULL, 'K'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"out", required_argument, NULL, 'O'},
+                                             {"jobs", required_argument, NULL, 'j'},
+                                             {"container", no_argument, NULL, 'C'},
+                                             {"local", no_argument, NULL, 'L'},
+                                             {"hidden", required_argument, NULL, 'H'},
+                                             {"repeat", required_argument, NULL, 'r'},
+                                             {"shard", required_argument, NULL, 'S'},
+                                             {"force", no_argument, NULL, 'f'},
+                                             {"timeout", required_argument, NULL, 'T'},
+                                             {"allow-partial", no_argument, NULL, 'P'},
+                                             {"similarity", no_argument, NULL, 'Y'},
+                                             {"repos", required_argument, NULL, 'R'},
+                                             {"labs", required_argument, NULL, 'B'},
+                                             {"roster", required_argument, NULL, 'K'},
+                                             {"trust-submissions", no_argument, NULL, 'U'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     char msg[160];
     double d;
     int c;
@@ -109,6 +118,9 @@ int parse_batch_options(int argc, char **argv, struct batch_opts *o)
             break;
         case 'K':
             o->roster = optarg;
+            break;
+        case 'U':
+            o->trust_submissions = true;
             break;
         case 'h':
             fputs(batch_usage, stdout);

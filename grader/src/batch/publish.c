@@ -51,7 +51,7 @@ void publish_fallback_results(const char *tmp, const struct verdict *v)
 {
     char *path = xasprintf("%s/results.json", tmp);
     cJSON *j = cJSON_CreateObject();
-    cJSON *r = (v->status[0] == 't' || !is_regular(path)) ? j : NULL;
+    cJSON *r = (strcmp(v->status, "timed-out") == 0 || !is_regular(path)) ? j : NULL;
 
     if (r != NULL) {
         cJSON_AddNumberToObject(j, "score", 0);

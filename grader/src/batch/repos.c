@@ -166,6 +166,8 @@ static void lab_argv(const struct batch_opts *o, const char *lab, const char *li
         sv_push(argv, "--allow-partial");
     if (o->similarity)
         sv_push(argv, "--similarity");
+    if (o->trust_submissions)
+        sv_push(argv, "--trust-submissions");
     if (o->timeout > 0)
         sv_pushf(argv, "--timeout=%g", o->timeout);
 }

@@ -1,6 +1,7 @@
 /*
  * verdict.c - what one student's grading came to: graded, partial (some
- * tests could not run on this machine), build-failed, timed-out or error,
+ * tests could not run on this machine), tampering (suspected: a forged
+ * verdict line, a write into the staged lab), build-failed, timed-out or error,
  * with a one-line reason, from the results.json and the log its grader left.
  */
 #define _GNU_SOURCE
@@ -108,6 +109,29 @@ static void judge_partial(const cJSON *results, struct verdict *v)
                           points, first ? first : "a test");
 }
 
+/* "tampering suspected: TEST: what was seen (and in N more tests)", from
+ * extra_data.tampering (report/json.c); nothing when it is empty. */
+static void judge_tampering(const cJSON *extra, struct verdict *v)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(extra, "tampering");
+    const cJSON *first = cJSON_GetArrayItem(list, 0);
+    const char *test = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(first, "test"));
+    const char *seen = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(first, "seen"));
+    int more = cJSON_GetArraySize(list) - 1;
+
+    if (first == NULL)
+        return;
+    free(v->reason);
+    v->status = "tampering";
+    v->reason = xasprintf("tampering suspected: %s: %.200s", test ? test : "a test",
+                          seen ? seen : "see its results");
+    if (more > 0) {
+        char *r = xasprintf("%s (and in %d more test%s)", v->reason, more, more == 1 ? "" : "s");
+        free(v->reason);
+        v->reason = r;
+    }
+}
+
 void verdict_judge(const struct batch *b, const struct student *s, const char *tmp, int wstatus,
                    struct verdict *v)
 {
@@ -144,6 +168,7 @@ void verdict_judge(const struct batch *b, const struct student *s, const char *t
         v->status = "graded";
         v->reason = xstrdup("");
         judge_partial(r, v);
+        judge_tampering(extra, v);
     }
     if (r != NULL && !s->timed_out) {
         v->score = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(r, "score"));

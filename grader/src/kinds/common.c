@@ -7,10 +7,24 @@
 #include "kinds/kind.h"
 #include "lib/fsutil.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+
+/* A fresh random token in hex: one per run, so a verdict line the harness
+ * of this run did not write is told apart (program.c). */
+static void new_token(char *hex, size_t size)
+{
+    unsigned char raw[16];
+
+    if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
+        die("getrandom: %s", strerror(errno));
+    for (size_t i = 0; i < sizeof(raw) && 2 * i + 2 < size; i++)
+        snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+}
 
 void run_ctx_init(struct run_ctx *ctx, const struct host *host, const struct test *t,
                   const char *labdir, const char *scratch, int run, uid_t uid)
@@ -27,6 +41,7 @@ void run_ctx_init(struct run_ctx *ctx, const struct host *host, const struct tes
     ctx->run = run;
     ctx->uid = uid;
     ctx->outcome = OUT_PASS;
+    new_token(ctx->token, sizeof(ctx->token));
     sv_init(&ctx->argv);
     sv_init(&ctx->env);
     sb_init(&ctx->details);
@@ -40,6 +55,7 @@ void run_ctx_free(struct run_ctx *ctx)
     free(ctx->stdin_path);
     free(ctx->workroot);
     free(ctx->reason);
+    free(ctx->tamper);
     sb_free(&ctx->details);
 }
 
@@ -104,8 +120,10 @@ void kind_push_env(struct run_ctx *ctx, bool verdict)
     sv_pushf(&ctx->env, "OSLABS_SCRATCH=%s", ctx->scratch);
     sv_pushf(&ctx->env, "OSLABS_TEST=%s", t->name);
     sv_pushf(&ctx->env, "OSLABS_RUN=%d", ctx->run);
-    if (verdict)
+    if (verdict) {
         sv_push(&ctx->env, "OSLABS_VERDICT_FD=3");
+        sv_pushf(&ctx->env, "OSLABS_VERDICT_TOKEN=%s", ctx->token);
+    }
     for (size_t i = 0; i < t->env.n; i++) {
         char *e = kind_expand(ctx, t->env.v[i]);
         size_t name_len = strcspn(e, "=") + 1;
@@ -166,6 +184,16 @@ void kind_fail(struct run_ctx *ctx, const char *fmt, ...)
     ctx->fault = FAULT_CHECK;
     free(ctx->reason);
     ctx->reason = sb_detach(&s);
+}
+
+void kind_tampered(struct run_ctx *ctx, const char *what)
+{
+    if (ctx->tamper == NULL)
+        ctx->tamper = xstrdup(what);
+    free(ctx->reason);
+    ctx->reason = xasprintf("tampering suspected: %s", what);
+    ctx->outcome = OUT_FAIL;
+    ctx->fault = FAULT_TAMPER; /* no hint: not a mistake to debug */
 }
 
 /* Appends one captured stream to the details, sanitised and shortened. */

@@ -70,6 +70,11 @@ void kind_judge_program(struct run_ctx *ctx, const struct box_result *r);
 /* The harness (program.c): its verdict into ctx; cmocka's own words for a
  * failed assertion with its location, or NULL (a new string). */
 void harness_judge(struct run_ctx *ctx, const struct box_result *r);
+
+/* The harness's verdict line (verdict.c): 0 and failed, skipped; -1 when
+ * there is none; -2 when the pipe shows tampering, described in *tamper. */
+int verdict_read(const struct run_ctx *ctx, const struct box_result *r, int *failed, int *skipped,
+                 char **tamper);
 char *harness_error(const struct box_result *r);
 
 #endif

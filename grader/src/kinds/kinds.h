@@ -30,11 +30,13 @@ struct run_ctx {
     struct strv argv, env;
     char *stdin_path;
     struct box_result program; /* the first phase's result, kept for the second */
+    char token[33];            /* this run's verdict token (hex), for the harness's line */
     /* the verdict of this run */
     enum outcome outcome;
     enum fault fault;
     char *reason;
     struct strbuf details;
+    char *tamper; /* what showed tampering (a forged verdict line), or NULL */
 };
 
 /* Fills spec (argv and env live in ctx) for ctx->phase. */
@@ -46,6 +48,10 @@ bool kind_judge(struct run_ctx *ctx, struct box_result *res);
 /* The test's program alone (no valgrind or strace around it) and its
  * environment, for running it by hand under a debugger. */
 void kind_debug_command(struct run_ctx *ctx);
+
+/* The run shows tampering (what was seen): it fails with "tampering
+ * suspected: what", whatever its verdict was; the first sighting is kept. */
+void kind_tampered(struct run_ctx *ctx, const char *what);
 
 void run_ctx_init(struct run_ctx *ctx, const struct host *host, const struct test *t,
                   const char *labdir, const char *scratch, int run, uid_t uid);

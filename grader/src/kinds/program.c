@@ -130,23 +130,17 @@ char *harness_error(const struct box_result *r)
     return NULL;
 }
 
-/* Reads the harness verdict; -1 when there is none. */
-static int parse_verdict(const char *v, int *failed, int *skipped)
-{
-    int run;
-
-    if (v == NULL ||
-        sscanf(v, "oslabs-verdict 1 run=%d failed=%d skipped=%d", &run, failed, skipped) != 3 ||
-        run != 1)
-        return -1;
-    return 0;
-}
-
 void harness_judge(struct run_ctx *ctx, const struct box_result *r)
 {
     int failed, skipped;
+    char *tamper;
+    int got = verdict_read(ctx, r, &failed, &skipped, &tamper);
 
-    if (parse_verdict(r->verdict, &failed, &skipped) < 0) {
+    if (got == -2) { /* judged already (kind_judge_program) */
+        free(tamper);
+        return;
+    }
+    if (got < 0) {
         bool first = ctx->outcome == OUT_PASS;
         kind_fail(ctx, "the test program ended before the test did (no verdict from the harness)");
         if (first)
@@ -167,11 +161,29 @@ void harness_judge(struct run_ctx *ctx, const struct box_result *r)
     }
 }
 
+/*
+ * A verdict pipe that shows tampering fails the run with that reason,
+ * whatever else happened to it (a forger often crashes or exits too).
+ */
+static void judge_tampering(struct run_ctx *ctx, const struct box_result *r)
+{
+    int failed, skipped;
+    char *tamper;
+
+    if (verdict_read(ctx, r, &failed, &skipped, &tamper) != -2)
+        return;
+    kind_tampered(ctx, tamper);
+    free(tamper);
+}
+
 /* The common part: how the program ended, and the harness's verdict. */
 void kind_judge_program(struct run_ctx *ctx, const struct box_result *r)
 {
     const struct test *t = ctx->test;
     char *end = box_describe_end(r, t->timeout);
+
+    if (kind_uses_harness(t))
+        judge_tampering(ctx, r);
 
     if (r->end != BOX_EXITED) { /* timed out, flooded, hung, failed or signaled */
         bool first = ctx->outcome == OUT_PASS;

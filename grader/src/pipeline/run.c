@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "pipeline/run.h"
+#include "pipeline/labguard.h"
 #include "sandbox/box.h"
 #include "sandbox/disk.h"
 #include "sandbox/hostlock.h"
@@ -30,7 +31,8 @@ struct job {
     int run;
     int slot;
     char *scratch;
-    char *disk; /* its disk quota, or NULL */
+    char *disk;        /* its disk quota, or NULL */
+    char *lab_changed; /* the lab changed while it ran (labguard.h), or NULL */
     struct run_ctx ctx;
     struct box *box;
 };
@@ -46,6 +48,7 @@ struct sched {
     bool serial_running;
     bool slot_busy[MAX_SLOTS];
     size_t done;
+    struct labguard guard; /* the staged lab as built */
 };
 
 /* Skips every run of tests whose requirements this machine lacks. */
@@ -122,11 +125,37 @@ static void start_job(struct sched *s, struct job *j)
         s->serial_running = true;
 }
 
+/*
+ * A write into the staged lab fails the run that just ended and every run
+ * still going: any of them may have written it (all run the same code).
+ */
+static void check_lab(struct sched *s, struct job *j)
+{
+    char *changed = labguard_check(&s->guard);
+
+    if (changed != NULL) {
+        for (int i = 0; i < s->nrunning; i++)
+            if (s->running[i] != j && s->running[i]->lab_changed == NULL)
+                s->running[i]->lab_changed = xstrdup(changed);
+        free(j->lab_changed);
+        j->lab_changed = changed;
+    }
+    if (j->lab_changed != NULL)
+        kind_tampered(&j->ctx, j->lab_changed);
+    free(j->lab_changed);
+    j->lab_changed = NULL;
+}
+
 static void finish_job(struct sched *s, struct job *j, int index)
 {
+    check_lab(s, j);
     j->res->run_passed[j->run] = j->ctx.outcome == OUT_PASS; /* for each run's score */
     score_add_run(j->res, j->ctx.outcome, j->ctx.fault, j->ctx.reason, &j->ctx.details,
                   &j->ctx.program);
+    if (j->ctx.tamper != NULL && j->res->tamper == NULL) {
+        j->res->tamper = j->ctx.tamper;
+        j->ctx.tamper = NULL;
+    }
     if (j->res->test->serial)
         s->serial_running = false;
     if (s->host->root && !(s->host->ns_flags & CLONE_NEWNS)) /* no private /tmp: see sweep.h */
@@ -253,6 +282,7 @@ void run_tests(const struct host *host, struct stage *st, const struct run_opts 
             res[i].outcome = OUT_PASS;
     skip_unavailable(host, res, n);
     make_queue(&s, res, n);
+    labguard_init(&s.guard, st->labdir);
     s.running = xcalloc(MAX_SLOTS, sizeof(*s.running));
     while (s.next < s.njobs || s.nrunning > 0) {
         while (s.next < s.njobs && opts->fail_fast && s.queue[s.next].run > 0 &&
@@ -265,6 +295,7 @@ void run_tests(const struct host *host, struct stage *st, const struct run_opts 
         wait_for_boxes(&s);
     }
     score_tests(res, n);
+    labguard_free(&s.guard);
     free(s.running);
     free(s.queue);
 }

@@ -24,6 +24,7 @@ void results_free(struct test_result *res, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(res[i].reason);
         free(res[i].details);
+        free(res[i].tamper);
         free(res[i].run_passed);
     }
 }
@@ -88,13 +89,16 @@ static const struct test_result *result_of(const struct test_result *res, size_t
 
 /*
  * A failed test whose needed tests failed in this run: the reason starts
- * with them (a need left out by --only counts for nothing).
+ * with them (a need left out by --only counts for nothing). Tampering is
+ * said as it is.
  */
 static void blame_needs(struct test_result *r, const struct test_result *res, size_t n)
 {
     struct strbuf s;
     int failed = 0;
 
+    if (r->fault == FAULT_TAMPER)
+        return;
     sb_init(&s);
     for (size_t i = 0; i < r->test->needs.n; i++) {
         const struct test_result *u = result_of(res, n, r->test->needs.v[i]);

@@ -17,8 +17,9 @@ enum outcome { OUT_PASS, OUT_FAIL, OUT_SKIP, OUT_NOTRUN };
 /*
  * What a failure was: the test's check said no (the failure its hint is
  * about), the program crashed, hung or could not be run, a test it needs
- * failed too, or the machine failed it (the sandbox could not fork, mount
- * or start: "error (environment)", never the student's fault).
+ * failed too, the machine failed it (the sandbox could not fork, mount or
+ * start: "error (environment)", never the student's fault), or the run
+ * showed tampering (no hint then).
  */
 enum fault {
     FAULT_NONE,
@@ -27,7 +28,8 @@ enum fault {
     FAULT_TIMEOUT,
     FAULT_NORUN,
     FAULT_NEEDS,
-    FAULT_MACHINE
+    FAULT_MACHINE,
+    FAULT_TAMPER
 };
 
 struct test_result {
@@ -47,6 +49,7 @@ struct test_result {
     int planned;      /* runs planned (fail-fast may leave the last ones out) */
     char *reason;     /* one line */
     char *details;    /* evidence: output, diff, valgrind errors, backtrace */
+    char *tamper;     /* the first sign of tampering seen in a run (kinds.h), or NULL */
 };
 
 /* What the selected tests add up to. */

@@ -263,8 +263,8 @@ static char *md_cell(const char *v)
 
 static void summary_status(struct strbuf *s, const struct gradebook *gb)
 {
-    static const char *const statuses[] = {"graded", "partial", "build-failed", "timed-out",
-                                           "error"};
+    static const char *const statuses[] = {"graded",       "partial",   "tampering",
+                                           "build-failed", "timed-out", "error"};
     double sum = 0, best = -1, worst = -1, max = 0;
 
     sb_adds(s, "| status | submissions |\n|---|---:|\n");

@@ -85,6 +85,8 @@ static cJSON *test_json(const struct report *r, const struct test_result *t, siz
         add_number(extra, "peak_memory_kb", (double)t->peak_kb);
         add_string(extra, "ended", t->ended);
     }
+    if (t->tamper != NULL)
+        add_string(extra, "tampering", t->tamper);
     if (t->not_gradable) /* what a batch marks partial: the machine's lack, not the student's */
         cJSON_AddBoolToObject(extra, "not_gradable", true);
     if (t->outcome == OUT_FAIL && t->fault == FAULT_MACHINE) /* the machine's fault */
@@ -106,9 +108,32 @@ static char *overall_output(const struct report *r)
     if (r->build != NULL && !r->build->ok)
         sb_addf(&s, "%s; every test scores 0. The first errors:\n%s", r->build->summary,
                 r->build->errors);
+    if (report_tampered(r) > 0)
+        sb_addf(&s, "Tampering suspected in %zu test%s: see each test's result.\n",
+                report_tampered(r), report_tampered(r) == 1 ? "" : "s");
     sb_addf(&s, "%s\n", summary);
     free(summary);
     return sb_detach(&s);
+}
+
+/* [{"test": NAME, "seen": WHAT}, ...] over the tests that showed tampering. */
+static cJSON *tampering_json(const struct report *r)
+{
+    cJSON *a = cJSON_CreateArray();
+
+    if (a == NULL)
+        die("cJSON: out of memory");
+    for (size_t i = 0; i < r->n; i++) {
+        cJSON *o;
+        if (!r->res[i].selected || r->res[i].tamper == NULL)
+            continue;
+        if ((o = cJSON_CreateObject()) == NULL)
+            die("cJSON: out of memory");
+        add_string(o, "test", r->res[i].test->name);
+        add_string(o, "seen", r->res[i].tamper);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
 }
 
 /* The defences that were active, one key each, for instructors' audits. */
@@ -170,6 +195,8 @@ static cJSON *extra_json(const struct report *r)
         add_string(e, "environment_error", why);
     }
     free(machine);
+    if (report_tampered(r) > 0)
+        cJSON_AddItemToObject(e, "tampering", tampering_json(r));
     add_string(e, "build",
                r->setup_problem   ? "not-run"
                : r->build == NULL ? "not-run"

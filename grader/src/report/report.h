@@ -30,6 +30,9 @@ struct report {
 /* The one-line summary ("Score: 37/50 (74.0%) ..."). A new string. */
 char *report_summary_line(const struct report *r);
 
+/* How many selected tests showed tampering (test_result.tamper). */
+size_t report_tampered(const struct report *r);
+
 /* The commands that rerun one test; a new string of lines. */
 char *report_reproduce(const struct report *r, const struct test *t);
 

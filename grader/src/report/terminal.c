@@ -15,6 +15,27 @@
 #define DIM    "\033[2m"
 #define RESET  "\033[0m"
 
+size_t report_tampered(const struct report *r)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < r->n; i++)
+        n += r->res[i].selected && r->res[i].tamper != NULL;
+    return n;
+}
+
+/* Every test that showed tampering, with what was seen (none: nothing printed). */
+static void print_tampering(const struct report *r, FILE *out, bool colour)
+{
+    if (report_tampered(r) == 0)
+        return;
+    fprintf(out, "\n%sTampering suspected:%s the tests below failed for it.\n", colour ? RED : "",
+            colour ? RESET : "");
+    for (size_t i = 0; i < r->n; i++)
+        if (r->res[i].selected && r->res[i].tamper != NULL)
+            fprintf(out, "  %s: %s\n", r->res[i].test->name, r->res[i].tamper);
+}
+
 char *report_summary_line(const struct report *r)
 {
     struct strbuf s;
@@ -171,6 +192,7 @@ void report_terminal(const struct report *r, FILE *out, bool colour, bool verbos
         if (t->selected && (t->outcome == OUT_FAIL || (verbose && t->outcome != OUT_NOTRUN)))
             print_failure(r, t, out, colour);
     }
+    print_tampering(r, out, colour);
     summary = report_summary_line(r);
     fprintf(out, "\n%s%s%s\n", colour ? BOLD : "", summary, colour ? RESET : "");
     free(summary);

@@ -487,6 +487,7 @@ void box_collect(struct box *b, struct box_result *res)
     res->err = sb_detach(&b->err);
     res->err_dropped = b->err_dropped;
     res->verdict = b->verdict.len > 0 ? sb_detach(&b->verdict) : NULL;
+    res->pid = b->program_pid;
     res->backtrace = b->backtrace;
     b->backtrace = NULL;
     res->hang = b->hang_reason;

@@ -118,6 +118,7 @@ struct box_result {
     char *err;
     size_t err_len, err_dropped;
     char *verdict;        /* what the harness wrote; NULL if nothing */
+    pid_t pid;            /* the program's pid as it sees itself (REC_START); 0: unknown */
     int leftovers;        /* processes still alive when the program ended */
     long memory_limit_mb; /* > 0: killed for going over the box's memory cgroup limit */
     char *backtrace;      /* gdb output on a timeout or a hang, or NULL */

@@ -60,6 +60,13 @@ void host_hide_paths(struct host *h, const struct strv *paths);
 void host_probe(struct host *h);
 
 /*
+ * NULL when untrusted boxes get pid, net and mount namespaces (or run in
+ * docker/grade.sh's container, OSLABS_SANDBOX=container); else one line
+ * saying what this weaker sandbox does not contain (mode.c). A new string.
+ */
+char *host_weak_mode(const struct host *h);
+
+/*
  * Runs fn(NULL) in an untrusted box of h (10 s at most) as uid, keeping
  * caps (enum cap_flag), with envp: true when it returned 0. For probes.
  */
