@@ -189,8 +189,9 @@ if [ -s "$O/prodcons/out/grades.csv" ]; then
     check "the other four grade exactly as in the class without them (see $H/others.diff)" \
         test ! -s "$H/others.diff"
     for attack in disk-fill fork-bomb; do
-        check "the $attack scores nothing ($(csv_totals "$H/out/grades.csv" | grep "^0-$attack "))" \
-            test "$(jq -r .score "$H/out/0-$attack/batch.json")" = 0
+        # graded in its budget or cut by it: either way far from the solution's marks
+        check "the $attack scores little ($(csv_totals "$H/out/grades.csv" | grep "^0-$attack "))" \
+            jq -e '.score < 0.2 * .max_score' "$H/out/0-$attack/batch.json"
     done
 fi
 
