@@ -8,14 +8,16 @@
 # with build-essential: 43 packages, about 186 MB); test: the self-test's tools
 # on top (make deps-test: 30 more, about 270 MB more: python3-jsonschema,
 # clang-format, cppcheck, git, ...; similarity-tester is the sim_c that
-# `grader similarity` runs, an instructor's command: 0.5 MB).
+# `grader similarity` runs, an instructor's command: 0.5 MB; chromium is the
+# headless browser tests/selftest/html.sh loads the HTML reports in: 290 MB
+# installed, with its libraries on top).
 #   grader/deps.sh list grade|test     the package names
 set -euo pipefail
 
 grade_pkgs=(gcc make libc6-dev pkg-config libcmocka-dev libinih-dev libcjson-dev libarchive-dev
             valgrind gdb strace binutils diffutils dash procps)
 test_pkgs=("${grade_pkgs[@]}" jq libxml2-utils patch python3 python3-jsonschema python3-yaml
-           clang-format cppcheck sqlite3 git similarity-tester)
+           clang-format cppcheck sqlite3 git similarity-tester chromium)
 
 usage() {
     echo "usage: grader/deps.sh check|install|list grade|test" >&2

@@ -22,6 +22,8 @@ echo "== containers"
 tests/selftest/containers.sh "$@" || status=1
 echo "== batch grading"
 tests/selftest/batch.sh "$@" || status=1
+echo "== pages to look at (HTML reports in headless Chromium)"
+tests/selftest/html.sh || status=1
 echo "== similar submissions (grader similarity)"
 tests/selftest/similarity.sh "$@" || status=1
 echo "== student handout (make dist)"
