@@ -11,6 +11,7 @@
 #   - the pages fetch nothing, and every student link leads to a page;
 #   - a screenshot of each page kind in build/selftest/html/*.png.
 # Without chromium: SKIP with the reason (OSLABS_REQUIRE_BROWSER=1 fails).
+# OSLABS_CHROMIUM names another Chromium binary.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 . tests/selftest/lib.sh
@@ -20,7 +21,11 @@ rm -rf "$O" && mkdir -p "$O"
 F=grader/tests/fixtures/kinds
 KIT=$(pwd)
 
-BROWSER=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "${OSLABS_CHROMIUM:-}" ]; then
+    BROWSER=$(command -v "$OSLABS_CHROMIUM" || true)
+else
+    BROWSER=$(command -v chromium || command -v chromium-browser || true)
+fi
 if [ -z "$BROWSER" ]; then
     skip_or_fail BROWSER "the HTML pages in a browser" "chromium is not installed" \
         "apt-get install chromium (make deps-test)"
@@ -100,8 +105,8 @@ expect_eq "the total score shown is results.json's" \
 expect_eq "every test's points shown are results.json's" \
     "$(json "$O/good.json" '.tests[] | "\(.name)\t\(.score)/\(.max_score)"')" \
     "$(cells "$O/report.dom" data-test points)"
-nfail=$(json "$O/good.json" '[.tests[] | select(.extra_data.outcome != "passed")] | length')
-expect_eq "a section per test that did not pass" "$nfail" \
+nfail=$(json "$O/good.json" '[.tests[] | select(.extra_data.outcome | test("failed|skipped"))] | length')
+expect_eq "a section per test that failed or was skipped ($nfail)" "$nfail" \
     "$(grep -c '<section class="test"' "$O/report.dom")"
 check "the trace test's diff marks the removed line" \
     grep -q '<span class="del">-not ok' "$O/report.dom"
@@ -180,6 +185,13 @@ if [ ${#sim[@]} -gt 0 ]; then
 else
     echo "  SKIP  similar pairs on the dashboard: sim_c is not installed (apt-get install similarity-tester)"
 fi
+$GRADER merge --out "$O/merged" "$O/out" >"$O/merge.txt" 2>&1
+expect_eq "grader merge writes a dashboard too" 0 $?
+merged=$(grep -o 'href="file://[^"]*"' "$O/merged/dashboard.html" | sed 's|href="file://\(.*\)"|\1|' | sort -u)
+expect_eq "its students link to their pages in the batch's output" 4 "$(echo "$merged" | grep -c .)"
+for l in $merged; do
+    check "${l#"$KIT"/} exists" test -f "$l"
+done
 browse batch-report "$O/out/hostile/report.html"
 expect_eq "the batch's report of the <script> submission: no console message" "" \
     "$(console_messages batch-report)"

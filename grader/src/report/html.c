@@ -92,12 +92,30 @@ static void test_text_free(struct test_text *tt)
     free(tt->rerun);
 }
 
+/* The test's outcome, one of ours (it names a CSS class): passed, failed, skipped, not_run. */
 static const char *outcome_of(const cJSON *t)
 {
+    static const char *const outcomes[] = {"passed", "failed", "skipped", "not_run"};
     const char *o = jstr(cJSON_GetObjectItemCaseSensitive(t, "extra_data"), "outcome");
-    const char *status = jstr(t, "status");
 
-    return o != NULL ? o : status != NULL ? status : "failed";
+    if (o == NULL) /* a results.json without extra_data: its status */
+        o = jstr(t, "status") != NULL ? jstr(t, "status") : "failed";
+    for (size_t i = 0; i < ARRAY_LEN(outcomes); i++)
+        if (strcmp(o, outcomes[i]) == 0)
+            return outcomes[i];
+    return "failed";
+}
+
+static const char *outcome_label(const char *outcome)
+{
+    return strcmp(outcome, "not_run") == 0 ? "not run" : outcome;
+}
+
+/* A test with a section of its own under "What did not pass" (a test not run has its reason
+ * in the table: after a failed build, that is every test). */
+static bool has_section(const char *outcome)
+{
+    return strcmp(outcome, "failed") == 0 || strcmp(outcome, "skipped") == 0;
 }
 
 static void add_row(struct strbuf *s, const char *key, const char *value)
@@ -150,11 +168,17 @@ static void add_header(struct strbuf *s, const cJSON *results, const cJSON *meta
     free(title);
 }
 
-/* Time, CPU time, peak memory and how it ended: what the test used. */
-static void add_used(struct strbuf *s, const cJSON *extra)
+/* Time, CPU time, peak memory and how it ended (for a test not run: why): what it used. */
+static void add_used(struct strbuf *s, const cJSON *t)
 {
+    const cJSON *extra = cJSON_GetObjectItemCaseSensitive(t, "extra_data");
     const char *ended = jstr(extra, "ended");
+    struct test_text tt = {0};
 
+    if (strcmp(outcome_of(t), "not_run") == 0) {
+        split_output(jstr(t, "output") != NULL ? jstr(t, "output") : "", &tt);
+        ended = tt.reason;
+    }
     sb_addf(s, "<td class=\"num\">%.2f s</td>", jnum(extra, "time", 0));
     if (cJSON_GetObjectItemCaseSensitive(extra, "cpu_time") != NULL)
         sb_addf(s, "<td class=\"num\">%.2f s</td><td class=\"num\">%.0f KiB</td>",
@@ -164,6 +188,7 @@ static void add_used(struct strbuf *s, const cJSON *extra)
     sb_adds(s, "<td>");
     html_escape(s, ended != NULL ? ended : "");
     sb_adds(s, "</td>");
+    test_text_free(&tt);
 }
 
 static void add_tests_table(struct strbuf *s, const cJSON *tests)
@@ -177,18 +202,17 @@ static void add_tests_table(struct strbuf *s, const cJSON *tests)
     cJSON_ArrayForEach(t, tests)
     {
         const char *name = jstr(t, "name") ? jstr(t, "name") : "?", *outcome = outcome_of(t);
-        bool passed = strcmp(outcome, "passed") == 0;
-        sb_addf(s, "<tr class=\"%s\" data-test=\"", passed ? "passed" : outcome);
+        bool link = has_section(outcome);
+        sb_addf(s, "<tr class=\"%s\" data-test=\"", outcome);
         html_escape(s, name);
         sb_addf(s, "\"><td class=\"num\">%d</td><td>", ++i);
-        if (!passed)
+        if (link)
             sb_addf(s, "<a href=\"#test-%d\">", i);
         html_escape(s, name);
-        sb_addf(s, "%s</td><td class=\"num points\">%g/%g</td><td class=\"%s\">",
-                passed ? "" : "</a>", jnum(t, "score", 0), jnum(t, "max_score", 0), outcome);
-        html_escape(s, outcome);
-        sb_adds(s, "</td>");
-        add_used(s, cJSON_GetObjectItemCaseSensitive(t, "extra_data"));
+        sb_addf(s, "%s</td><td class=\"num points\">%g/%g</td><td class=\"%s\">%s</td>",
+                link ? "</a>" : "", jnum(t, "score", 0), jnum(t, "max_score", 0), outcome,
+                outcome_label(outcome));
+        add_used(s, t);
         sb_adds(s, "</tr>\n");
     }
     sb_adds(s, "</table>\n");
@@ -288,9 +312,8 @@ static void add_test_report(struct strbuf *s, const cJSON *t, int number)
     split_output(output != NULL ? output : "", &tt);
     sb_addf(s, "<section class=\"test\" id=\"test-%d\">\n<h3>%d. ", number, number);
     html_escape(s, jstr(t, "name") ? jstr(t, "name") : "?");
-    sb_addf(s, " <span class=\"%s\">", outcome);
-    html_escape(s, outcome);
-    sb_addf(s, "</span> (%g/%g)</h3>\n", jnum(t, "score", 0), jnum(t, "max_score", 0));
+    sb_addf(s, " <span class=\"%s\">%s</span> (%g/%g)</h3>\n", outcome, outcome_label(outcome),
+            jnum(t, "score", 0), jnum(t, "max_score", 0));
     if (tt.checks != NULL) {
         sb_adds(s, "<p>Checks: ");
         html_escape(s, tt.checks);
@@ -319,7 +342,7 @@ char *html_student_report(const cJSON *results, const cJSON *meta)
     char *title = xasprintf("%s%s%s", jstr(meta, "student") ? jstr(meta, "student") : "report",
                             lab ? ": " : "", lab ? lab : "");
     struct strbuf s;
-    int i = 0;
+    int i = 0, sections = 0;
 
     sb_init(&s);
     html_begin(&s, title);
@@ -329,9 +352,12 @@ char *html_student_report(const cJSON *results, const cJSON *meta)
     cJSON_ArrayForEach(t, tests)
     {
         i++;
-        if (strcmp(outcome_of(t), "passed") != 0)
+        if (has_section(outcome_of(t)))
             add_test_report(&s, t, i);
+        sections += has_section(outcome_of(t));
     }
+    if (sections == 0)
+        sb_adds(&s, "<p>Nothing: every test ran passed.</p>\n");
     html_end(&s);
     free(title);
     return sb_detach(&s);
