@@ -8,8 +8,12 @@
 #   - the numbers the browser shows equal results.json and grades.csv;
 #   - a submission that prints a <script> gets it shown as text, on its
 #     report and in the batch;
-#   - the pages fetch nothing, and every student link leads to a page;
-#   - a screenshot of each page kind in build/selftest/html/*.png.
+#   - a submission that does not build shows its compiler errors, and each
+#     test why it did not run;
+#   - the pages fetch nothing, and every student link (of the batch's
+#     dashboard and of grader merge's) leads to a page;
+#   - screenshots in build/selftest/html: report.png (a student's),
+#     dashboard.png, build-failed.png.
 # Without chromium: SKIP with the reason (OSLABS_REQUIRE_BROWSER=1 fails).
 # OSLABS_CHROMIUM names another Chromium binary.
 set -uo pipefail
@@ -192,6 +196,12 @@ expect_eq "its students link to their pages in the batch's output" 4 "$(echo "$m
 for l in $merged; do
     check "${l#"$KIT"/} exists" test -f "$l"
 done
+browse build-failed "$O/out/sub-broken/report.html"
+expect_eq "a submission that does not build: no console message" "" "$(console_messages build-failed)"
+check "its compiler errors are shown" grep -q "answer.c:6:14: error: expected ';'" "$O/build-failed.dom"
+expect_eq "each test says why it did not run, in the table, with no section" "39 0" \
+    "$(grep -c '<td>not run: the build failed</td>' "$O/build-failed.dom") $(grep -c '<section' \
+        "$O/build-failed.dom")"
 browse batch-report "$O/out/hostile/report.html"
 expect_eq "the batch's report of the <script> submission: no console message" "" \
     "$(console_messages batch-report)"
@@ -199,7 +209,7 @@ expect_eq "and no <script> in its DOM" 0 "$(grep -c '<script' "$O/batch-report.d
 expect_eq "the pages fetch nothing (no element with a src=, no <link>)" 0 \
     "$(cat "$O/good.html" "$O/hostile.html" "$O/out/dashboard.html" "$O/out"/*/report.html |
         grep -c '<[a-zA-Z][^>]* src=\|<link')"
-for p in report dashboard; do
+for p in report dashboard build-failed; do
     check "a screenshot of the $p: $O/$p.png" test -s "$O/$p.png"
 done
 finish
