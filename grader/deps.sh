@@ -8,19 +8,20 @@
 # with build-essential: 45 packages, about 186 MB); test: the self-test's tools
 # on top (make deps-test: 30 more, about 270 MB more: python3-jsonschema,
 # clang-format, cppcheck, git, ...; similarity-tester is the sim_c that
-# `grader similarity` runs, an instructor's command: 0.5 MB); cluster:
-# Debian's Slurm and munge, for tests/selftest/slurm.sh, which runs
-# docker/slurm/grade.sbatch on a one-node cluster (8 packages, about 13 MB).
-# CI installs them; make deps and make deps-test do not, as these packages
-# bring system services (on a systemd host munge starts, and slurmctld and
-# slurmd are enabled).
+# `grader similarity` runs, an instructor's command: 0.5 MB; chromium is the
+# headless browser tests/selftest/html.sh loads the HTML reports in: 290 MB
+# installed, with its libraries on top); cluster: Debian's Slurm and munge,
+# for tests/selftest/slurm.sh, which runs docker/slurm/grade.sbatch on a
+# one-node cluster (8 packages, about 13 MB). CI installs them; make deps and
+# make deps-test do not, as these packages bring system services (on a
+# systemd host munge starts, and slurmctld and slurmd are enabled).
 #   grader/deps.sh list grade|test|cluster     the package names
 set -euo pipefail
 
 grade_pkgs=(gcc make libc6-dev pkg-config libcmocka-dev libinih-dev libcjson-dev libarchive-dev
             libcsv-dev valgrind gdb strace binutils diffutils dash procps)
 test_pkgs=("${grade_pkgs[@]}" jq libxml2-utils patch python3 python3-jsonschema python3-yaml
-           clang-format cppcheck sqlite3 git similarity-tester)
+           clang-format cppcheck sqlite3 git similarity-tester chromium)
 cluster_pkgs=(slurmctld slurmd slurm-client munge)
 
 usage() {

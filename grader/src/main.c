@@ -1,5 +1,5 @@
 /*
- * main.c - the grader's command line: run, list, check, debug, build, probe
+ * main.c - the grader's command line: run, list, check, debug, build, probe, html
  * (batch, merge and similarity are in batch/).
  * Exit status: 0 graded (whatever the score), 1 usage or setup error,
  * 2 internal error (see MANUAL.md).
@@ -13,6 +13,7 @@
 #include "lib/fsutil.h"
 #include "pipeline/grade.h"
 #include "pipeline/stage.h"
+#include "report/html.h"
 #include "report/report.h"
 #include "sandbox/features.h"
 #include "sandbox/host.h"
@@ -37,6 +38,7 @@ struct options {
     int jobs;
     const char *json;
     const char *junit;
+    const char *html;
     bool autolab;
     const char *workdir;
     bool keep;
@@ -48,8 +50,9 @@ struct options {
 
 static const char usage_text[] =
     "usage: grader run LAB [--submission DIR] [--only TEST]... [--hidden DIR] [--repeat N]\n"
-    "                      [--jobs N] [--json FILE] [--junit FILE] [--autolab]\n"
+    "                      [--jobs N] [--json FILE] [--junit FILE] [--html FILE] [--autolab]\n"
     "                      [--workdir DIR] [--keep] [--verbose] [--fail-fast]\n"
+    "       grader html RESULTS_JSON OUT_HTML   (a student's page from a results.json)\n"
     "       grader list LAB\n"
     "       grader check LAB\n"
     "       grader debug LAB TEST [--submission DIR] [--tool gdb|valgrind|strace|none]\n"
@@ -106,6 +109,7 @@ static int parse_options(int argc, char **argv, struct options *o)
                                              {"jobs", required_argument, NULL, 'j'},
                                              {"json", required_argument, NULL, 'J'},
                                              {"junit", required_argument, NULL, 'U'},
+                                             {"html", required_argument, NULL, 'T'},
                                              {"autolab", no_argument, NULL, 'a'},
                                              {"workdir", required_argument, NULL, 'w'},
                                              {"keep", no_argument, NULL, 'k'},
@@ -117,7 +121,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     char msg[160];
     int c;
 
-    while ((c = getopt_long(argc, argv, "s:o:H:r:j:J:U:aw:kvt:hF", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:o:H:r:j:J:U:T:aw:kvt:hF", longopts, NULL)) != -1) {
         switch (c) {
         case 's':
             o->submission = optarg;
@@ -139,6 +143,9 @@ static int parse_options(int argc, char **argv, struct options *o)
             break;
         case 'U':
             o->junit = optarg;
+            break;
+        case 'T':
+            o->html = optarg;
             break;
         case 'a':
             o->autolab = true;
@@ -193,6 +200,10 @@ static void write_reports(struct report *rep, const struct options *o, int *rc)
     }
     if (o->junit != NULL && report_junit(rep, o->junit) < 0) {
         fprintf(stderr, "grader: writing %s: %s\n", o->junit, strerror(errno));
+        *rc = EXIT_USAGE;
+    }
+    if (o->html != NULL && report_html(rep, o->html) < 0) {
+        fprintf(stderr, "grader: writing %s: %s\n", o->html, strerror(errno));
         *rc = EXIT_USAGE;
     }
     if (o->autolab)
@@ -376,6 +387,25 @@ static int cmd_probe(const char *kit, struct options *o)
     return 0;
 }
 
+/* A student's page from a results.json (with the batch.json beside it, if any). */
+static int cmd_html(int argc, char **argv)
+{
+    char *dir, *meta;
+    int rc = 0;
+
+    if (argc != 4)
+        return usage_fail(usage_text, "html takes RESULTS_JSON OUT_HTML");
+    dir = xstrdup(argv[2]);
+    char *slash = strrchr(dir, '/');
+    meta = xasprintf("%s/batch.json", slash != NULL ? (*slash = '\0', dir) : ".");
+    if (html_write_student_report(argv[2], is_regular(meta) ? meta : NULL, argv[3]) < 0)
+        rc = usage_fail(NULL, "%s: %s", errno == EINVAL ? argv[2] : argv[3],
+                        errno == EINVAL ? "not a readable results.json" : strerror(errno));
+    free(meta);
+    free(dir);
+    return rc;
+}
+
 /* The subcommands: name, words after it (LAB, then TEST or KEY), handler. */
 static const struct {
     const char *name;
@@ -436,6 +466,8 @@ int main(int argc, char **argv)
         return merge_command(argc - 1, argv + 1);
     if (strcmp(cmd, "gradebook") == 0)
         return gradebook_command(argc - 1, argv + 1);
+    if (strcmp(cmd, "html") == 0)
+        return cmd_html(argc, argv);
     if (strcmp(cmd, "batch") == 0 || strcmp(cmd, "similarity") == 0) {
         kit = lab_find_kit();
         rc = cmd[0] == 'b' ? batch_command(kit, argc - 1, argv + 1)

@@ -24,6 +24,8 @@ echo "== batch grading"
 tests/selftest/batch.sh "$@" || status=1
 echo "== the Slurm template on a real one-node Slurm"
 tests/selftest/slurm.sh || status=1
+echo "== pages to look at (HTML reports in headless Chromium)"
+tests/selftest/html.sh || status=1
 echo "== similar submissions (grader similarity)"
 tests/selftest/similarity.sh "$@" || status=1
 echo "== the class across labs (grader gradebook, LMS imports)"

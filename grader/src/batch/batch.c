@@ -204,6 +204,8 @@ int batch_command(const char *kit, int argc, char **argv)
                batch_interrupted ? "; interrupted: run the same command to go on" : "");
         if (rc == 0 && o.similarity && !batch_interrupted)
             rc = similarity_after_batch(kit, b.labdir, b.subs, b.out);
+        if (o.similarity && !batch_interrupted) /* the dashboard lists the pairs */
+            merge_gradebook(dirs, 1, b.out, true);
         if (batch_interrupted)
             rc = EXIT_INTERRUPTED;
         if (b.refused)

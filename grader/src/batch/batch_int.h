@@ -96,6 +96,7 @@ cJSON *batch_read_json(const char *path);
 void publish_fallback_results(const char *tmp, const struct verdict *v);
 void publish_meta(struct batch *b, const struct student *s, const char *tmp,
                   const struct verdict *v, double seconds);
+void publish_report_html(const char *tmp);
 void publish_student(struct batch *b, const struct student *s, const char *tmp);
 void publish_log_line(struct batch *b, const struct student *s, const struct verdict *v,
                       double seconds);

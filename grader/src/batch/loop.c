@@ -33,6 +33,7 @@ static void finish_student(struct batch *b, struct student *s, int wstatus)
     }
     publish_fallback_results(tmp, &v);
     publish_meta(b, s, tmp, &v, seconds);
+    publish_report_html(tmp);
     publish_student(b, s, tmp);
     s->state = ST_DONE;
     b->running--;

@@ -1,5 +1,5 @@
 /*
- * merge.c - the class view: grades.csv and summary.md of one batch, and
+ * merge.c - the class view: grades.csv, summary.md and dashboard.html of one batch, and
  * `grader merge` of several (the shards of one class).
  */
 #define _GNU_SOURCE
@@ -30,7 +30,8 @@ int merge_gradebook(const char *const *dirs, size_t n, const char *out, bool qui
         if (gradebook_write(&gb, out) < 0)
             rc = usage_fail(NULL, "writing %s/grades.csv: %s", out, strerror(errno));
         else if (!quiet)
-            printf("%zu students: %s/grades.csv, %s/summary.md\n", gb.n, out, out);
+            printf("%zu students: %s/grades.csv, %s/summary.md, %s/dashboard.html\n", gb.n, out,
+                   out, out);
     } else if (rc == 0) {
         char *csv = gradebook_csv(&gb);
         fputs(csv, stdout);

@@ -1,11 +1,12 @@
 /*
  * publish.c - a student's results made durable: results.json (a fallback
- * when the grader wrote none), batch.json, and the move of the whole
+ * when the grader wrote none), batch.json, report.html, and the move of the whole
  * directory into OUT in one rename; the line in batch.log.
  */
 #define _GNU_SOURCE
 #include "batch/batch_int.h"
 #include "lib/fsutil.h"
+#include "report/html.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -108,11 +109,25 @@ static void fsync_path(const char *path, int flags)
     }
 }
 
+/* The student's page, from the results and batch.json just written (a page is not a grade:
+ * one that cannot be written is left out, with a warning). */
+void publish_report_html(const char *tmp)
+{
+    char *results = xasprintf("%s/results.json", tmp), *meta = xasprintf("%s/batch.json", tmp);
+    char *page = xasprintf("%s/report.html", tmp);
+
+    if (html_write_student_report(results, meta, page) < 0)
+        fprintf(stderr, "grader: warning: %s: %s\n", page, strerror(errno));
+    free(results);
+    free(meta);
+    free(page);
+}
+
 /* Moves the finished tmp into OUT/NAME in one rename; an older result goes with it. */
 void publish_student(struct batch *b, const struct student *s, const char *tmp)
 {
     char *final = xasprintf("%s/%s", b->out, s->name);
-    static const char *const files[] = {"grade.log", "junit.xml", "results.json"};
+    static const char *const files[] = {"grade.log", "junit.xml", "results.json", "report.html"};
 
     for (size_t i = 0; i < ARRAY_LEN(files); i++) {
         char *f = xasprintf("%s/%s", tmp, files[i]);

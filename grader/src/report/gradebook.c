@@ -1,15 +1,15 @@
 /*
- * gradebook.c - grades.csv and summary.md from a batch's per-student
- * results, read back with cJSON.
+ * gradebook.c - grades.csv and summary.md (and, by dashboard.c,
+ * dashboard.html) from a batch's per-student results, read back with cJSON.
  */
 #define _GNU_SOURCE
 #include "report/gradebook.h"
+#include "report/html.h"
 #include "lib/fsutil.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +29,7 @@ static void row_free(struct gb_row *r)
     free(r->reason);
     free(r->hash);
     free(r->finished);
+    free(r->dir);
     for (size_t i = 0; i < r->ntests; i++) {
         free(r->tests[i].test);
         free(r->tests[i].reason);
@@ -135,6 +136,7 @@ static int read_row(const char *dir, const char *student, struct gb_row *r)
     memset(r, 0, sizeof(*r));
     if (meta != NULL) {
         r->student = xstrdup(student);
+        r->dir = xstrdup(dir);
         r->lab = json_string(meta, "lab", "");
         r->status = json_string(meta, "status", "error");
         r->reason = json_string(meta, "reason", "");
@@ -200,7 +202,7 @@ void gradebook_sort(struct gradebook *gb)
         qsort(gb->rows, gb->n, sizeof(*gb->rows), cmp_rows);
 }
 
-static const struct gb_test_score *row_test(const struct gb_row *r, const char *test)
+const struct gb_test_score *gb_row_test(const struct gb_row *r, const char *test)
 {
     for (size_t i = 0; i < r->ntests; i++)
         if (strcmp(r->tests[i].test, test) == 0)
@@ -238,7 +240,7 @@ char *gradebook_csv(const struct gradebook *gb)
         const struct gb_row *r = &gb->rows[i];
         csv_field(&s, r->student, false);
         for (size_t t = 0; t < gb->tests.n; t++) {
-            const struct gb_test_score *ts = row_test(r, gb->tests.v[t]);
+            const struct gb_test_score *ts = gb_row_test(r, gb->tests.v[t]);
             if (ts != NULL)
                 sb_addf(&s, "%g", ts->score);
             sb_adds(&s, ",");
@@ -261,157 +263,57 @@ static char *md_cell(const char *v)
     return c;
 }
 
-static void summary_status(struct strbuf *s, const struct gradebook *gb)
+static void summary_status(struct strbuf *s, const struct gradebook *gb, const struct gb_stats *st)
 {
-    static const char *const statuses[] = {"graded",       "partial",   "tampering",
-                                           "build-failed", "timed-out", "error"};
-    double sum = 0, best = -1, worst = -1, max = 0;
-
     sb_adds(s, "| status | submissions |\n|---|---:|\n");
-    for (size_t k = 0; k < ARRAY_LEN(statuses); k++) {
-        size_t count = 0;
-        for (size_t i = 0; i < gb->n; i++)
-            count += strcmp(gb->rows[i].status, statuses[k]) == 0;
-        sb_addf(s, "| %s | %zu |\n", statuses[k], count);
-    }
-    for (size_t i = 0; i < gb->n; i++) {
-        const struct gb_row *r = &gb->rows[i];
-        sum += r->score;
-        best = best < 0 || r->score > best ? r->score : best;
-        worst = worst < 0 || r->score < worst ? r->score : worst;
-        max = r->max > max ? r->max : max;
-    }
+    for (size_t k = 0; k < GB_NSTATUS; k++)
+        sb_addf(s, "| %s | %zu |\n", gb_statuses[k], st->status_count[k]);
     if (gb->n > 0)
-        sb_addf(s, "\nScores: mean %.1f, lowest %g, highest %g, out of %g.\n", sum / (double)gb->n,
-                worst, best, max);
+        sb_addf(s, "\nScores: mean %.1f, lowest %g, highest %g, out of %g.\n", st->mean, st->lowest,
+                st->highest, st->max);
 }
 
-static void summary_histogram(struct strbuf *s, const struct gradebook *gb)
+static void summary_histogram(struct strbuf *s, const struct gb_stats *st)
 {
-    size_t bins[11] = {0}, widest = 1;
+    size_t widest = 1;
 
-    for (size_t i = 0; i < gb->n; i++) {
-        const struct gb_row *r = &gb->rows[i];
-        int b = r->max > 0 ? (int)floor(10.0 * r->score / r->max) : 0;
-        bins[b < 0 ? 0 : b > 10 ? 10 : b]++;
-    }
     for (int b = 0; b <= 10; b++)
-        widest = bins[b] > widest ? bins[b] : widest;
+        widest = st->bins[b] > widest ? st->bins[b] : widest;
     sb_adds(s, "\n## Scores\n\n```\n");
     for (int b = 0; b <= 10; b++) {
-        int bar = (int)(40.0 * (double)bins[b] / (double)widest + 0.5);
+        int bar = (int)(40.0 * (double)st->bins[b] / (double)widest + 0.5);
         if (b < 10)
             sb_addf(s, "%3d-%3d%% |", b * 10, b * 10 + 9);
         else
             sb_adds(s, "   100% |");
         for (int k = 0; k < bar; k++)
             sb_adds(s, "#");
-        sb_addf(s, " %zu\n", bins[b]);
+        sb_addf(s, " %zu\n", st->bins[b]);
     }
     sb_adds(s, "```\n");
 }
 
-struct test_stats {
-    const char *test;
-    double max, time;
-    size_t runs, passed;
-};
-
-static void collect_stats(const struct gradebook *gb, struct test_stats *st)
+static void summary_tests(struct strbuf *s, const struct gradebook *gb, const struct gb_stats *st)
 {
-    for (size_t t = 0; t < gb->tests.n; t++) {
-        memset(&st[t], 0, sizeof(st[t]));
-        st[t].test = gb->tests.v[t];
-        for (size_t i = 0; i < gb->n; i++) {
-            const struct gb_test_score *ts = row_test(&gb->rows[i], st[t].test);
-            if (ts == NULL || strcmp(gb->rows[i].status, "graded") != 0)
-                continue;
-            st[t].max = ts->max;
-            st[t].runs++;
-            st[t].passed += ts->reason == NULL && ts->score >= ts->max;
-            st[t].time += ts->time;
-        }
-    }
-}
-
-static int cmp_time(const void *a, const void *b)
-{
-    const struct test_stats *x = a, *y = b;
-    double tx = x->runs ? x->time / (double)x->runs : 0,
-           ty = y->runs ? y->time / (double)y->runs : 0;
-
-    return tx < ty ? 1 : tx > ty ? -1 : strcmp(x->test, y->test);
-}
-
-static void summary_tests(struct strbuf *s, const struct gradebook *gb)
-{
-    struct test_stats *st = xcalloc(gb->tests.n + 1, sizeof(*st));
-
-    collect_stats(gb, st);
     sb_adds(s, "\n## Tests (over the graded submissions)\n\n"
                "| test | points | passed | pass rate |\n|---|---:|---:|---:|\n");
     for (size_t t = 0; t < gb->tests.n; t++)
-        sb_addf(s, "| %s | %g | %zu/%zu | %.0f%% |\n", st[t].test, st[t].max, st[t].passed,
-                st[t].runs, st[t].runs ? 100.0 * (double)st[t].passed / (double)st[t].runs : 0);
-    qsort(st, gb->tests.n, sizeof(*st), cmp_time);
+        sb_addf(s, "| %s | %g | %zu/%zu | %.0f%% |\n", st->tests[t].test, st->tests[t].max,
+                st->tests[t].passed, st->tests[t].runs, gb_pass_rate(&st->tests[t]));
     sb_adds(s, "\n## The slowest tests\n\n| test | mean time |\n|---|---:|\n");
     for (size_t t = 0; t < gb->tests.n && t < 10; t++)
-        sb_addf(s, "| %s | %.2f s |\n", st[t].test,
-                st[t].runs ? st[t].time / (double)st[t].runs : 0);
-    free(st);
+        sb_addf(s, "| %s | %.2f s |\n", st->slowest[t].test, gb_mean_time(&st->slowest[t]));
 }
 
-struct reason_count {
-    char *key; /* "test\treason" */
-    size_t count;
-};
-
-static int cmp_count(const void *a, const void *b)
+static void summary_reasons(struct strbuf *s, const struct gb_stats *st)
 {
-    const struct reason_count *x = a, *y = b;
-
-    return x->count < y->count ? 1 : x->count > y->count ? -1 : strcmp(x->key, y->key);
-}
-
-static void summary_reasons(struct strbuf *s, const struct gradebook *gb)
-{
-    struct reason_count *rc = NULL;
-    size_t n = 0;
-
-    for (size_t i = 0; i < gb->n; i++)
-        for (size_t t = 0; t < gb->rows[i].ntests; t++) {
-            const struct gb_test_score *ts = &gb->rows[i].tests[t];
-            char *key;
-            size_t k;
-            if (ts->reason == NULL)
-                continue;
-            key = xasprintf("%s\t%s", ts->test, ts->reason);
-            for (k = 0; k < n && strcmp(rc[k].key, key) != 0; k++)
-                ;
-            if (k == n) {
-                rc = xrealloc(rc, (n + 1) * sizeof(*rc));
-                rc[n].key = key;
-                rc[n++].count = 0;
-            } else {
-                free(key);
-            }
-            rc[k].count++;
-        }
-    if (n > 1)
-        qsort(rc, n, sizeof(*rc), cmp_count);
     sb_adds(s,
             "\n## The most common failures\n\n| submissions | test | reason |\n|---:|---|---|\n");
-    for (size_t k = 0; k < n; k++) {
-        if (k < 15) {
-            char *tab = strchr(rc[k].key, '\t');
-            *tab = '\0';
-            char *cell = md_cell(tab + 1);
-            sb_addf(s, "| %zu | %s | %s |\n", rc[k].count, rc[k].key, cell);
-            free(cell);
-        }
-        free(rc[k].key);
+    for (size_t k = 0; k < st->nreasons && k < 15; k++) {
+        char *cell = md_cell(st->reasons[k].reason);
+        sb_addf(s, "| %zu | %s | %s |\n", st->reasons[k].count, st->reasons[k].test, cell);
+        free(cell);
     }
-    free(rc);
 }
 
 static void summary_ungraded(struct strbuf *s, const struct gradebook *gb)
@@ -431,18 +333,29 @@ static void summary_ungraded(struct strbuf *s, const struct gradebook *gb)
     }
 }
 
-char *gradebook_summary(const struct gradebook *gb)
+static char *summary_text(const struct gradebook *gb, const struct gb_stats *st)
 {
     struct strbuf s;
 
     sb_init(&s);
     sb_addf(&s, "# Batch summary: %s\n\n%zu submissions.\n\n", gb->n ? gb->rows[0].lab : "", gb->n);
-    summary_status(&s, gb);
-    summary_histogram(&s, gb);
-    summary_tests(&s, gb);
-    summary_reasons(&s, gb);
+    summary_status(&s, gb, st);
+    summary_histogram(&s, st);
+    summary_tests(&s, gb, st);
+    summary_reasons(&s, st);
     summary_ungraded(&s, gb);
     return sb_detach(&s);
+}
+
+char *gradebook_summary(const struct gradebook *gb)
+{
+    struct gb_stats st;
+    char *text;
+
+    gradebook_stats(gb, &st);
+    text = summary_text(gb, &st);
+    gb_stats_free(&st);
+    return text;
 }
 
 static int write_text(const char *dir, const char *name, char *text)
@@ -457,7 +370,13 @@ static int write_text(const char *dir, const char *name, char *text)
 
 int gradebook_write(const struct gradebook *gb, const char *dir)
 {
-    if (write_text(dir, "grades.csv", gradebook_csv(gb)) < 0)
-        return -1;
-    return write_text(dir, "summary.md", gradebook_summary(gb));
+    struct gb_stats st;
+    int rc = -1;
+
+    gradebook_stats(gb, &st); /* once, for summary.md and dashboard.html */
+    if (write_text(dir, "grades.csv", gradebook_csv(gb)) == 0 &&
+        write_text(dir, "summary.md", summary_text(gb, &st)) == 0)
+        rc = html_write_dashboard(gb, &st, dir);
+    gb_stats_free(&st);
+    return rc;
 }

@@ -19,6 +19,7 @@ struct gb_test_score {
 
 struct gb_row {
     char *student, *lab, *status, *reason, *hash, *finished;
+    char *dir; /* the batch output directory it was read from */
     double score, max, seconds;
     struct gb_test_score *tests;
     size_t ntests;
@@ -40,8 +41,42 @@ void gradebook_free(struct gradebook *gb);
  */
 int gradebook_collect(struct gradebook *gb, const char *out_dir, struct strbuf *err);
 
+/* A row's score of one test, or NULL when it has none. */
+const struct gb_test_score *gb_row_test(const struct gb_row *r, const char *test);
+
 /* Sorts the rows by student (call after the last collect). */
 void gradebook_sort(struct gradebook *gb);
+
+/* The numbers of the class view, computed once for summary.md and dashboard.html. */
+#define GB_NSTATUS 6
+extern const char *const gb_statuses[GB_NSTATUS]; /* graded, partial, build-failed, ... */
+
+struct gb_test_stats {
+    const char *test;
+    double max, time; /* time: summed over the graded submissions */
+    size_t runs, passed;
+};
+
+struct gb_reason {
+    char *test, *reason; /* one allocation: test, then reason after its NUL */
+    size_t count;
+};
+
+struct gb_stats {
+    size_t status_count[GB_NSTATUS];
+    double mean, lowest, highest, max; /* of the scores; 0 when no rows */
+    size_t bins[11];                   /* 0-9%, ..., 90-99%, 100% */
+    struct gb_test_stats *tests;       /* in the order of gb->tests */
+    struct gb_test_stats *slowest;     /* the same, slowest mean time first */
+    struct gb_reason *reasons;         /* failure reasons, most common first */
+    size_t nreasons;
+};
+
+void gradebook_stats(const struct gradebook *gb, struct gb_stats *st);
+void gb_stats_free(struct gb_stats *st);
+/* A test's pass rate and mean time over its graded runs (0 without runs). */
+double gb_pass_rate(const struct gb_test_stats *t);
+double gb_mean_time(const struct gb_test_stats *t);
 
 /* grades.csv and summary.md as strings (new). */
 char *gradebook_csv(const struct gradebook *gb);
@@ -53,7 +88,7 @@ char *gradebook_summary(const struct gradebook *gb);
  */
 void csv_field(struct strbuf *s, const char *v, bool last);
 
-/* Writes DIR/grades.csv and DIR/summary.md atomically. 0, or -1 with errno. */
+/* Writes DIR/grades.csv, DIR/summary.md and DIR/dashboard.html atomically. 0, or -1 with errno. */
 int gradebook_write(const struct gradebook *gb, const char *dir);
 
 #endif

@@ -205,12 +205,10 @@ static cJSON *extra_json(const struct report *r)
     return e;
 }
 
-int report_json(const struct report *r, const char *path)
+cJSON *report_json_tree(const struct report *r)
 {
     cJSON *root = cJSON_CreateObject(), *tests = cJSON_CreateArray();
     char *output = overall_output(r);
-    char *text;
-    int rc;
 
     if (root == NULL || tests == NULL)
         die("cJSON: out of memory");
@@ -225,6 +223,16 @@ int report_json(const struct report *r, const char *path)
         if (r->res[i].selected)
             cJSON_AddItemToArray(tests, test_json(r, &r->res[i], i + 1));
     cJSON_AddItemToObject(root, "tests", tests);
+    free(output);
+    return root;
+}
+
+int report_json(const struct report *r, const char *path)
+{
+    cJSON *root = report_json_tree(r);
+    char *text;
+    int rc;
+
     text = cJSON_Print(root);
     if (text == NULL)
         die("cJSON: out of memory");
@@ -234,7 +242,6 @@ int report_json(const struct report *r, const char *path)
     text[len + 1] = '\0';
     rc = write_file_atomic(path, text, len + 1);
     free(text);
-    free(output);
     cJSON_Delete(root);
     return rc;
 }

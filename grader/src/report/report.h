@@ -1,6 +1,6 @@
 /*
- * report.h - what one grading run produced, and its four renderings:
- * the terminal table, Gradescope's results.json, JUnit XML, Autolab's line.
+ * report.h - what one grading run produced, and its renderings: the
+ * terminal table, Gradescope's results.json, JUnit XML, Autolab's line, HTML.
  */
 #ifndef OSLABS_REPORT_H
 #define OSLABS_REPORT_H
@@ -48,6 +48,10 @@ void report_terminal(const struct report *r, FILE *out, bool colour, bool verbos
 
 /* Gradescope's results.json, written atomically. 0, or -1 with errno. */
 int report_json(const struct report *r, const char *path);
+/* The same as a cJSON tree (the caller deletes it). */
+struct cJSON *report_json_tree(const struct report *r);
+/* The student's HTML page of this run (report/html.c), written atomically. 0, or -1 with errno. */
+int report_html(const struct report *r, const char *path);
 int report_junit(const struct report *r, const char *path);
 /* Autolab's last stdout line: {"scores": {...}}. */
 void report_autolab(const struct report *r, FILE *out);
