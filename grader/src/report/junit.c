@@ -5,38 +5,17 @@
  */
 #define _GNU_SOURCE
 #include "report/report.h"
+#include "report/html.h"
 #include "lib/fsutil.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+/* XML text: the markup characters as entities (the same as HTML's). */
 static void add_escaped(struct strbuf *s, const char *text)
 {
-    char *clean = utf8_sanitize(text, strlen(text));
-
-    for (const char *p = clean; *p != '\0'; p++) {
-        switch (*p) {
-        case '&':
-            sb_adds(s, "&amp;");
-            break;
-        case '<':
-            sb_adds(s, "&lt;");
-            break;
-        case '>':
-            sb_adds(s, "&gt;");
-            break;
-        case '"':
-            sb_adds(s, "&quot;");
-            break;
-        case '\'':
-            sb_adds(s, "&apos;");
-            break;
-        default:
-            sb_add(s, p, 1);
-        }
-    }
-    free(clean);
+    html_escape(s, text);
 }
 
 static void add_testcase(struct strbuf *s, const struct report *r, const struct test_result *t)
