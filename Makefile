@@ -57,8 +57,8 @@ grade: check-deps-grade $(GRADER)
 	    mkdir -p build/results/$$lab && \
 	    $(GRADER) run $$lab $(if $(SUB),--submission $(SUB)) $(foreach t,$(ONLY),--only $(t)) \
 	        --repeat $(REPEAT) --json build/results/$$lab/results.json \
-	        --junit build/results/$$lab/junit.xml || exit $$?; \
-	    echo "(results: build/results/$$lab/results.json, junit.xml)"; \
+	        --junit build/results/$$lab/junit.xml --html build/results/$$lab/report.html || exit $$?; \
+	    echo "(results: build/results/$$lab/results.json, junit.xml; to look at: build/results/$$lab/report.html)"; \
 	done; \
 	if [ $(words $(GRADE_LABS)) -gt 1 ]; then \
 	    echo; echo "Summary"; \

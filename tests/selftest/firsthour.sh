@@ -60,6 +60,10 @@ if [ "$(wc -w <<<"$labs")" -ge 2 ]; then
     check "a Summary with one line per lab and the total" \
         test "$(sed -n '/^Summary$/,$p' "$O/grade.txt" | grep -c '^  [a-z]')" -eq 3
     check "the total line" grep -q '^  total .*/.* (.*%)$' "$O/grade.txt"
+    for l in $labs; do
+        check "$l: the report to open in a browser, named" grep -q "build/results/$l/report.html" "$O/grade.txt"
+        check "$l: ... and written" test -s "build/results/$l/report.html"
+    done
 fi
 
 echo "docker-shell without a terminal"
