@@ -158,14 +158,31 @@ static int claim_instance(int first, int count)
     return -1;
 }
 
-/* In a container (podman's or docker's marker file) whose uids are the host's. */
+/* `container=` in our environment or in that of pid 1, as Podman (even with
+ * --read-only, where it writes no marker file) and systemd-nspawn set it. */
+static bool container_in_environment(void)
+{
+    size_t len = 0;
+    char *env =
+        getenv("container") != NULL ? NULL : read_file_max("/proc/1/environ", 1 << 16, &len);
+    bool yes = getenv("container") != NULL;
+
+    for (size_t i = 0; env != NULL && i < len && !yes; i += strlen(env + i) + 1)
+        yes = strncmp(env + i, "container=", 10) == 0;
+    free(env);
+    return yes;
+}
+
+/* In a container (a marker file of Podman or Docker, or the environment)
+ * whose uids are the host's. */
 static bool in_container_with_host_uids(void)
 {
     unsigned long inside, outside, count;
     bool host_uids = false;
     FILE *f;
 
-    if (access("/run/.containerenv", F_OK) != 0 && access("/.dockerenv", F_OK) != 0)
+    if (access("/run/.containerenv", F_OK) != 0 && access("/.dockerenv", F_OK) != 0 &&
+        !container_in_environment())
         return false;
     if ((f = fopen("/proc/self/uid_map", "r")) == NULL)
         return false;
