@@ -144,16 +144,21 @@ static int claim_instance(int first, int count)
             continue;
         if (lstat(dirs[d], &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0)
             continue; /* someone else's directory: not ours to trust */
+        int opened = 0;
         for (int i = first; i < first + count; i++) {
             char *path = xasprintf("%s/instance.%d.lock", dirs[d], i);
             int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
             free(path);
             if (fd < 0)
                 break;
+            opened++;
             if (flock(fd, LOCK_EX | LOCK_NB) == 0)
                 return i; /* fd stays open: the claim */
             close(fd);
         }
+        if (opened > 0)
+            return -1; /* every instance here is taken: another directory's locks would not
+                          see this one's, and two graders would share uids */
     }
     return -1;
 }
@@ -163,11 +168,14 @@ static int claim_instance(int first, int count)
 static bool container_in_environment(void)
 {
     size_t len = 0;
-    char *env =
-        getenv("container") != NULL ? NULL : read_file_max("/proc/1/environ", 1 << 16, &len);
-    bool yes = getenv("container") != NULL;
+    char *env;
+    bool yes = false;
 
-    for (size_t i = 0; env != NULL && i < len && !yes; i += strlen(env + i) + 1)
+    if (getenv("container") != NULL)
+        return true;
+    if ((env = read_file_max("/proc/1/environ", 1 << 16, &len)) == NULL)
+        return false;
+    for (size_t i = 0; i < len && !yes; i += strlen(env + i) + 1)
         yes = strncmp(env + i, "container=", 10) == 0;
     free(env);
     return yes;
@@ -211,6 +219,16 @@ static int container_instances(void)
     return BOX_CONTAINER_INSTANCE_FIRST + (int)(h % (BOX_CONTAINER_INSTANCES / 10)) * 10;
 }
 
+/* This container's 10 instances, or when all are taken (many graders in
+ * it), any of the containers' block. */
+static int claim_container_instance(void)
+{
+    int instance = claim_instance(container_instances(), 10);
+
+    return instance >= 0 ? instance
+                         : claim_instance(BOX_CONTAINER_INSTANCE_FIRST, BOX_CONTAINER_INSTANCES);
+}
+
 /*
  * Can each test have a disk quota? The grader mounts them (disk.h), in a
  * mount namespace of its own, and the boxes bind parts of them at /tmp:
@@ -249,11 +267,10 @@ void host_probe(struct host *h)
         const char *given = getenv("OSLABS_INSTANCE");
         long n;
         int instance = given != NULL && parse_long(given, 0, BOX_INSTANCES - 1, &n) == 0 ? (int)n
-                       : in_container_with_host_uids() ? claim_instance(container_instances(), 10)
+                       : in_container_with_host_uids() ? claim_container_instance()
                                                        : claim_instance(0, BOX_INSTANCES);
         if (instance < 0)
-            die("no free grader instance (all %d uid ranges from %d are in use)", BOX_INSTANCES,
-                BOX_UID_FIRST);
+            die("no free grader instance (every uid range this grader may claim is in use)");
         h->uid_base = BOX_UID_FIRST + (uid_t)instance * BOX_UIDS_PER_INSTANCE;
     }
     if (force == NULL || strcmp(force, "1") != 0) {
