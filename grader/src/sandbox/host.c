@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -129,36 +130,40 @@ static bool can_switch_uids(void)
     return geteuid() == 0 && (eff & need) == need;
 }
 
-/*
- * Claims a range of uids for this grader process: the first instance lock
- * it can take. The lock lives as long as the process (the descriptor is
- * never closed), and dies with it, crash included.
- */
-static int claim_instance(int first, int count)
+/* The directory of the instance locks: root's, so that its locks can be trusted. */
+static const char *instance_lock_dir(struct stat *st)
 {
-    const char *dirs[] = {"/run/oslabs", "/tmp/oslabs-locks"};
+    static const char *const dirs[] = {"/run/oslabs", "/tmp/oslabs-locks"};
 
     for (size_t d = 0; d < ARRAY_LEN(dirs); d++) {
-        struct stat st;
         if (mkdir(dirs[d], 0700) < 0 && errno != EEXIST)
             continue;
-        if (lstat(dirs[d], &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0)
+        if (lstat(dirs[d], st) < 0 || !S_ISDIR(st->st_mode) || st->st_uid != 0)
             continue; /* someone else's directory: not ours to trust */
-        int opened = 0;
-        for (int i = first; i < first + count; i++) {
-            char *path = xasprintf("%s/instance.%d.lock", dirs[d], i);
-            int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-            free(path);
-            if (fd < 0)
-                break;
-            opened++;
-            if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-                return i; /* fd stays open: the claim */
-            close(fd);
-        }
-        if (opened > 0)
-            return -1; /* every instance here is taken: another directory's locks would not
-                          see this one's, and two graders would share uids */
+        return dirs[d];
+    }
+    return NULL;
+}
+
+/*
+ * Claims a range of uids for this grader process: the first instance lock
+ * it can take of the span instances from base, trying them from first on
+ * (and round to base). All in one directory: another's locks would not be
+ * seen by the graders using this one. The lock lives as long as the process
+ * (the descriptor is never closed), and dies with it, crash included.
+ */
+static int claim_instance(const char *dir, int base, int span, int first)
+{
+    for (int k = 0; dir != NULL && k < span; k++) {
+        int i = base + (first - base + k) % span;
+        char *path = xasprintf("%s/instance.%d.lock", dir, i);
+        int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        free(path);
+        if (fd < 0)
+            return -1;
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return i; /* fd stays open: the claim */
+        close(fd);
     }
     return -1;
 }
@@ -202,31 +207,20 @@ static bool in_container_with_host_uids(void)
 }
 
 /*
- * The first of this container's 10 instances in the containers' block (see
- * host.h): picked from its host name (the engine makes it the container's
- * random id), so that graders in one container share one range and claim
- * its instances with the usual locks.
+ * A grader in a container claims from the containers' block (see host.h),
+ * starting at 10 instances of its own: picked by the identity (device and
+ * inode) of its lock directory, which the graders that see each other's
+ * locks share and the graders that cannot (another container, the host) do
+ * not. Its host name would not do: a container on the host's network has
+ * the host's.
  */
-static int container_instances(void)
+static int claim_container_instance(const char *dir, const struct stat *st)
 {
-    char name[256] = "";
-    unsigned h = 2166136261u; /* FNV-1a */
+    uint64_t id = ((uint64_t)st->st_dev << 32) ^ (uint64_t)st->st_ino;
+    int first = BOX_CONTAINER_INSTANCE_FIRST +
+                (int)((id * 0x9E3779B97F4A7C15ull >> 33) % (BOX_CONTAINER_INSTANCES / 10)) * 10;
 
-    if (gethostname(name, sizeof(name) - 1) < 0 || name[0] == '\0')
-        snprintf(name, sizeof(name), "%ld", (long)time(NULL));
-    for (const char *p = name; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    return BOX_CONTAINER_INSTANCE_FIRST + (int)(h % (BOX_CONTAINER_INSTANCES / 10)) * 10;
-}
-
-/* This container's 10 instances, or when all are taken (many graders in
- * it), any of the containers' block. */
-static int claim_container_instance(void)
-{
-    int instance = claim_instance(container_instances(), 10);
-
-    return instance >= 0 ? instance
-                         : claim_instance(BOX_CONTAINER_INSTANCE_FIRST, BOX_CONTAINER_INSTANCES);
+    return claim_instance(dir, BOX_CONTAINER_INSTANCE_FIRST, BOX_CONTAINER_INSTANCES, first);
 }
 
 /*
@@ -266,9 +260,12 @@ void host_probe(struct host *h)
         /* a caller that holds an instance lock itself (docker/grade.sh) names it */
         const char *given = getenv("OSLABS_INSTANCE");
         long n;
+        struct stat st;
+        const char *dir = instance_lock_dir(&st);
         int instance = given != NULL && parse_long(given, 0, BOX_INSTANCES - 1, &n) == 0 ? (int)n
-                       : in_container_with_host_uids() ? claim_container_instance()
-                                                       : claim_instance(0, BOX_INSTANCES);
+                       : dir == NULL                                                     ? -1
+                       : in_container_with_host_uids() ? claim_container_instance(dir, &st)
+                                                       : claim_instance(dir, 0, BOX_INSTANCES, 0);
         if (instance < 0)
             die("no free grader instance (every uid range this grader may claim is in use)");
         h->uid_base = BOX_UID_FIRST + (uid_t)instance * BOX_UIDS_PER_INSTANCE;

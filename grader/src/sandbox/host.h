@@ -24,9 +24,10 @@
 /*
  * A grader in a container that shares the host's uids (no user namespace),
  * started without OSLABS_INSTANCE, cannot see the host's instance locks: it
- * claims one of 10 instances picked by its host name from these, far above
- * the host's, so that it never shares uids with a grader on the host (and
- * rarely with another such container: 1 in 900).
+ * claims from these, far above the host's, starting at 10 instances picked
+ * by the identity of its lock directory (host.c), so that it never shares
+ * uids with a grader on the host (and rarely with another such container:
+ * 1 in 900).
  */
 #define BOX_CONTAINER_INSTANCE_FIRST 1000
 #define BOX_CONTAINER_INSTANCES      9000
