@@ -300,6 +300,10 @@ void keeper_main(const struct box_spec *spec, const struct keeper_fds *fds, int 
 
     close_others(fds);
     prctl(PR_SET_NAME, "oslabs-keeper", 0, 0, 0);
+    /* out of the grader's process group: a kill of that group (a batch's
+     * deadline, Ctrl-C) must leave the keeper alive to empty the box when the
+     * control pipe closes; without cgroups or a pid namespace nothing else would */
+    setpgid(0, 0);
     join_cgroups(fds); /* before any fork: everything the box starts is inside */
     sfd = block_sigchld_fd();
     if (sfd < 0)
