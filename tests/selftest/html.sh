@@ -118,8 +118,9 @@ check "the valgrind excerpt is folded" grep -q '<details><summary>valgrind</summ
 check "the rerun commands are there to copy" \
     grep -q '<pre class="cmd">build/grader run grader/tests/fixtures/kinds --only trace-diff' \
     "$O/report.dom"
-check "what a test used is shown (hung, peak memory)" \
-    grep -q '<td>hung</td>' "$O/report.dom"
+# how a test ended, a word every machine gives (hung needs ptrace: not in a plain container)
+check "what a test used is shown (how it ended, peak memory)" \
+    bash -c "grep -q '<td>killed by signal 11</td>' \"\$1\" && grep -q ' KiB</td>' \"\$1\"" _ "$O/report.dom"
 expect_eq "grader html makes the same page from results.json (but the submission's name)" "" \
     "$($GRADER html "$O/good.json" "$O/again.html" && diff <(grep -v 'Submission' "$O/good.html") \
         <(grep -v 'Submission' "$O/again.html"))"
