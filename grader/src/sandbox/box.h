@@ -121,6 +121,8 @@ struct box_result {
     pid_t pid;            /* the program's pid as it sees itself (REC_START); 0: unknown */
     int leftovers;        /* processes still alive when the program ended */
     long memory_limit_mb; /* > 0: killed for going over the box's memory cgroup limit */
+    bool oom_killer;      /* killed by the kernel's out-of-memory killer: the machine or
+                             container ran out of memory (a tmpfs filled counts) */
     char *backtrace;      /* gdb output on a timeout or a hang, or NULL */
     char *hang;           /* BOX_HUNG: what the threads block in */
     long disk_quota_mb;   /* > 0: the box filled its disk quota of that many MiB */

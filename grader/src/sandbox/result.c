@@ -27,7 +27,7 @@ const char *box_end_word(const struct box_result *res, char *buf, size_t size)
     case BOX_EXITED:
         return "exited";
     case BOX_SIGNALED:
-        if (res->memory_limit_mb > 0)
+        if (res->memory_limit_mb > 0 || res->oom_killer)
             return "out of memory";
         if (res->disk_quota_mb > 0 && res->code == SIGKILL)
             return "disk quota";
@@ -59,6 +59,10 @@ char *box_describe_end(const struct box_result *res, double timeout)
             return xasprintf("killed by SIGKILL: out of memory (the test's processes together "
                              "may use %ld MiB)",
                              res->memory_limit_mb);
+        if (res->oom_killer)
+            return xstrdup("killed by SIGKILL: out of memory (the kernel's out-of-memory killer: "
+                           "the machine or the container ran out; files left in /tmp and "
+                           "/dev/shm take memory there)");
         if (res->disk_quota_mb > 0 && res->code == SIGKILL)
             return xasprintf("killed by SIGKILL: disk quota of %ld MiB exceeded",
                              res->disk_quota_mb);
