@@ -53,6 +53,7 @@ static const char usage_text[] =
     "                      [--jobs N] [--json FILE] [--junit FILE] [--html FILE] [--autolab]\n"
     "                      [--workdir DIR] [--keep] [--verbose] [--fail-fast]\n"
     "       grader html RESULTS_JSON OUT_HTML   (a student's page from a results.json)\n"
+    "       grader timeline TRANSCRIPT OUT_SVG [TITLE]   (a trace's timeline drawn)\n"
     "       grader list LAB\n"
     "       grader check LAB\n"
     "       grader debug LAB TEST [--submission DIR] [--tool gdb|valgrind|strace|none]\n"
@@ -406,6 +407,19 @@ static int cmd_html(int argc, char **argv)
     return rc;
 }
 
+/* A transcript's timeline block (lib/timeline.h) drawn as an SVG file. */
+static int cmd_timeline(int argc, char **argv)
+{
+    if (argc != 4 && argc != 5)
+        return usage_fail(usage_text, "timeline takes TRANSCRIPT OUT_SVG [TITLE]");
+    if (html_write_timeline(argv[2], argc == 5 ? argv[4] : argv[2], argv[3]) == 0)
+        return 0;
+    if (errno == EINVAL)
+        return usage_fail(NULL, "%s: no timeline block (a line 'timeline:' and rows 'NAME |...|')",
+                          argv[2]);
+    return usage_fail(NULL, "%s -> %s: %s", argv[2], argv[3], strerror(errno));
+}
+
 /* The subcommands: name, words after it (LAB, then TEST or KEY), handler. */
 static const struct {
     const char *name;
@@ -468,6 +482,8 @@ int main(int argc, char **argv)
         return gradebook_command(argc - 1, argv + 1);
     if (strcmp(cmd, "html") == 0)
         return cmd_html(argc, argv);
+    if (strcmp(cmd, "timeline") == 0)
+        return cmd_timeline(argc, argv);
     if (strcmp(cmd, "batch") == 0 || strcmp(cmd, "similarity") == 0) {
         kit = lab_find_kit();
         rc = cmd[0] == 'b' ? batch_command(kit, argc - 1, argv + 1)

@@ -12,8 +12,11 @@
 #     test why it did not run;
 #   - the pages fetch nothing, and every student link (of the batch's
 #     dashboard and of grader merge's) leads to a page;
+#   - pimutex's timelines are drawn: a picture per timeline of results.json,
+#     with its rows and marks, for failed and passed trace tests, and the
+#     handout's picture is what `grader timeline` draws today;
 #   - screenshots in build/selftest/html: report.png (a student's),
-#     dashboard.png, build-failed.png.
+#     dashboard.png, build-failed.png, timeline.png.
 # Without chromium: SKIP with the reason (OSLABS_REQUIRE_BROWSER=1 fails).
 # OSLABS_CHROMIUM names another Chromium binary.
 set -uo pipefail
@@ -211,7 +214,59 @@ expect_eq "and no <script> in its DOM" 0 "$(grep -c '<script' "$O/batch-report.d
 expect_eq "the pages fetch nothing (no element with a src=, no <link>)" 0 \
     "$(cat "$O/good.html" "$O/hostile.html" "$O/out/dashboard.html" "$O/out"/*/report.html |
         grep -c '<[a-zA-Z][^>]* src=\|<link')"
-for p in report dashboard build-failed; do
+if [ -d labs/pimutex ]; then
+    echo "pimutex's timelines, drawn (the solution, and a mutant that never donates)"
+    cp -r solutions/pimutex "$O/pm-mutant"
+    patch -s -p1 -N -d "$O/pm-mutant" <tests/mutants/pimutex/no-donation.patch >/dev/null ||
+        bad "the no-donation mutant applies"
+    pm_tests=(--only pathfinder-no-inherit-resets --only pathfinder-inherit-meets-deadlines
+        --only donate-chain-deep --only donate-one)
+    $GRADER run pimutex --submission solutions/pimutex "${pm_tests[@]}" --json "$O/pm-good.json" \
+        --html "$O/pm-good.html" >"$O/pm-good.txt" 2>&1
+    $GRADER run pimutex --submission "$O/pm-mutant" "${pm_tests[@]}" --json "$O/pm-bad.json" \
+        --html "$O/pm-bad.html" >"$O/pm-bad.txt" 2>&1
+    browse timeline "$O/pm-bad.html"
+    browse timeline-passed "$O/pm-good.html"
+    expect_eq "no console message" "" "$(console_messages timeline; console_messages timeline-passed)"
+    # the rows and marks of every timeline section of results.json, and the
+    # pictures' task rows and cells in the browser's DOM (a legend has 7 cells)
+    timeline_counts() {
+        jq -r '.tests[].output' "$1" | awk '
+            /^--- timeline/ { inside = 1; svgs++; next }
+            /^--- / { inside = 0 }
+            inside && /\|.*\|/ { rows++; m = $0; sub(/^[^|]*\|/, "", m); sub(/\|[^|]*$/, "", m)
+                                 gsub(/ /, "", m); cells += length(m) }
+            END { print svgs + 0, rows + 0, cells + 7 * svgs }'
+    }
+    dom_counts() {
+        echo "$(grep -o '<svg [^>]*class="timeline"' "$1" | wc -l) \
+$(grep -o '<g class="task">' "$1" | wc -l) $(grep -o '<rect class="cell"' "$1" | wc -l)" |
+            tr -s ' \n' ' ' | sed 's/ $//'
+    }
+    expect_eq "the mutant's two failed trace tests with virtual time show its timeline and the expected one" \
+        "2 2" "$(jq -r '.tests[].output' "$O/pm-bad.json" | grep -c '^--- timeline (your program) ---$') \
+$(jq -r '.tests[].output' "$O/pm-bad.json" | grep -c '^--- timeline (expected) ---$')"
+    expect_eq "... the pictures show the rows and marks of results.json's timelines" \
+        "$(timeline_counts "$O/pm-bad.json")" "$(dom_counts "$O/timeline.dom")"
+    check "... the text of the test's own run is folded under each" \
+        grep -q '<details><summary>as text</summary><pre>timeline: # run' "$O/timeline.dom"
+    expect_eq "the solution: the passed trace tests with a timeline are drawn (svgs, rows, cells)" \
+        "$(timeline_counts "$O/pm-good.json")" "$(dom_counts "$O/timeline-passed.dom")"
+    check "... under their own heading" grep -q '<h2>Timelines of the tests that passed</h2>' \
+        "$O/timeline-passed.dom"
+    check "... the missed deadline at tick 10 is a red line with its message" \
+        grep -q '<title>tick 10: HALT: watchdog reset: bc_dist missed its deadline</title><line [^>]*stroke="#b3261e"' \
+        "$O/timeline-passed.dom"
+    expect_eq "a scenario without virtual time (donate-one) has no timeline" 0 \
+        "$(jq -r '.tests[] | select(.name == "donate-one") | .output' "$O/pm-bad.json" | grep -c '^--- timeline')"
+    $GRADER timeline labs/pimutex/tests/expected/pathfinder-no-inherit-resets.out "$O/handout.svg" \
+        "$(sed -n 's/^<svg [^>]*><title>\([^<]*\)<.*/\1/p' labs/pimutex/timeline-pathfinder.svg)"
+    expect_eq "the handout's picture is what grader timeline draws from the expected transcript" "" \
+        "$(diff "$O/handout.svg" labs/pimutex/timeline-pathfinder.svg)"
+    browse handout-timeline "labs/pimutex/timeline-pathfinder.svg"
+    check "... and the browser draws it" grep -q '<rect class="cell"' "$O/handout-timeline.dom"
+fi
+for p in report dashboard build-failed timeline; do
     check "a screenshot of the $p: $O/$p.png" test -s "$O/$p.png"
 done
 finish

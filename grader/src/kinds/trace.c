@@ -7,6 +7,7 @@
 #include "kinds/kind.h"
 #include "lib/fsutil.h"
 #include "lib/normalize.h"
+#include "lib/timeline.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,32 @@ static void write_own(const char *path, const char *text)
     if (write(fd, text, len) != (ssize_t)len)
         die("write %s: %s", path, strerror(errno));
     close(fd);
+}
+
+/* The timeline block of text, if it has one, as a section of the evidence (drawn in HTML). */
+static void show_timeline(struct run_ctx *ctx, const char *title, const char *text)
+{
+    char *excerpt = text != NULL ? timeline_excerpt(text) : NULL;
+
+    if (excerpt != NULL)
+        kind_show_lines(&ctx->details, title, excerpt, SHOW_LINES);
+    free(excerpt);
+}
+
+/* After the diff: the program's timeline and, for a test that is not hidden, the expected one. */
+static void show_timelines(struct run_ctx *ctx)
+{
+    char *a = xasprintf("%s.actual", ctx->scratch), *e = xasprintf("%s.expected", ctx->scratch);
+    size_t len;
+    char *actual = read_file_max(a, LOG_MAX, &len), *expected = read_file_max(e, LOG_MAX, &len);
+
+    show_timeline(ctx, "timeline (your program)", actual);
+    if (!ctx->test->from_hidden)
+        show_timeline(ctx, "timeline (expected)", expected);
+    free(actual);
+    free(expected);
+    free(a);
+    free(e);
 }
 
 /* Compares the transcript; true when the diff phase must run. */
@@ -66,6 +93,8 @@ static bool judge_trace(struct run_ctx *ctx, struct box_result *r)
                     "there; only those %d KiB are compared]\n",
                     BOX_OUTPUT_CAP / 1024, BOX_OUTPUT_CAP / 1024);
     }
+    if (!differs)
+        show_timeline(ctx, "timeline", actual);
     if (!differs || r->err_len > 0)
         kind_show_stream(&ctx->details, "stderr", r->err, r->err_len, r->err_dropped);
     if (ctx->outcome != OUT_PASS && !differs)
@@ -104,6 +133,7 @@ static bool trace_judge(struct run_ctx *ctx, struct box_result *r)
     char *diff = utf8_sanitize(r->out, r->out_len);
     kind_show_lines(&ctx->details, "diff (- expected, + actual)", diff, SHOW_LINES);
     free(diff);
+    show_timelines(ctx);
     return false;
 }
 

@@ -241,9 +241,27 @@ static void add_diff(struct strbuf *s, const char *body)
     sb_adds(s, "</pre>\n");
 }
 
+static bool is_timeline(const char *name)
+{
+    return strncmp(name, "timeline", 8) == 0;
+}
+
 /* One "--- NAME ---" section of the details: a diff shown, other evidence folded. */
 static void add_section(struct strbuf *s, const char *name, const char *body)
 {
+    struct timeline tl;
+
+    if (is_timeline(name) && timeline_parse(body, &tl)) {
+        sb_adds(s, "<p>");
+        html_escape(s, name);
+        sb_adds(s, "</p>\n<div class=\"chart\">");
+        html_timeline_svg(s, &tl, name);
+        sb_adds(s, "</div>\n<details><summary>as text</summary><pre>");
+        html_escape(s, body);
+        sb_adds(s, "</pre></details>\n");
+        timeline_free(&tl);
+        return;
+    }
     if (strncmp(name, "diff", 4) == 0) {
         sb_adds(s, "<p>");
         html_escape(s, name);
@@ -263,8 +281,11 @@ static bool is_section_line(const char *p, size_t len)
     return len >= 8 && strncmp(p, "--- ", 4) == 0 && strncmp(p + len - 4, " ---", 4) == 0;
 }
 
-/* The details split at their "--- NAME ---" lines (what comes first: "output"). */
-static void add_details(struct strbuf *s, const char *details)
+/*
+ * The details split at their "--- NAME ---" lines (what comes first:
+ * "output"), the sections for which timelines is true only, or the others.
+ */
+static void add_sections(struct strbuf *s, const char *details, bool timelines)
 {
     char *name = xstrdup("");
     const char *body = details;
@@ -274,7 +295,7 @@ static void add_details(struct strbuf *s, const char *details)
         bool at_end = *p == '\0';
         if (at_end || is_section_line(p, len)) {
             char *text = xasprintf("%.*s", (int)(p - body), body);
-            if (text[strspn(text, " \n")] != '\0')
+            if (text[strspn(text, " \n")] != '\0' && is_timeline(name) == timelines)
                 add_section(s, name, text);
             free(text);
             if (at_end)
@@ -286,6 +307,13 @@ static void add_details(struct strbuf *s, const char *details)
         p += len + (p[len] == '\n');
     }
     free(name);
+}
+
+/* The evidence: the pictures first (a timeline says at a glance what a diff spells out). */
+static void add_details(struct strbuf *s, const char *details)
+{
+    add_sections(s, details, true);
+    add_sections(s, details, false);
 }
 
 static void add_rerun(struct strbuf *s, const char *rerun)
@@ -335,6 +363,32 @@ static void add_test_report(struct strbuf *s, const cJSON *t, int number)
     test_text_free(&tt);
 }
 
+/* A passed test whose evidence is a timeline (a trace test's, kept on a pass too). */
+static bool passed_with_timeline(const cJSON *t)
+{
+    const char *output = jstr(t, "output");
+
+    return strcmp(outcome_of(t), "passed") == 0 && output != NULL &&
+           strstr(output, "\n--- timeline ---\n") != NULL;
+}
+
+/* The timelines of the tests that passed: the picture of what a correct run does. */
+static void add_passed_timelines(struct strbuf *s, const cJSON *tests)
+{
+    const cJSON *t;
+    int i = 0, shown = 0;
+
+    cJSON_ArrayForEach(t, tests)
+    {
+        i++;
+        if (!passed_with_timeline(t))
+            continue;
+        if (shown++ == 0)
+            sb_adds(s, "<h2>Timelines of the tests that passed</h2>\n");
+        add_test_report(s, t, i);
+    }
+}
+
 char *html_student_report(const cJSON *results, const cJSON *meta)
 {
     const cJSON *tests = cJSON_GetObjectItemCaseSensitive(results, "tests"), *t;
@@ -358,6 +412,7 @@ char *html_student_report(const cJSON *results, const cJSON *meta)
     }
     if (sections == 0)
         sb_adds(&s, "<p>Nothing: every test ran passed.</p>\n");
+    add_passed_timelines(&s, tests);
     html_end(&s);
     free(title);
     return sb_detach(&s);

@@ -9,6 +9,7 @@
 #define OSLABS_HTML_H
 
 #include <cjson/cJSON.h>
+#include "lib/timeline.h"
 #include "lib/util.h"
 #include "report/gradebook.h"
 
@@ -19,6 +20,14 @@ void html_begin(struct strbuf *s, const char *title);
 void html_end(struct strbuf *s);
 /* A text's first line, at most max bytes (a new string). */
 char *html_first_line(const char *text, size_t max);
+
+/*
+ * A timeline as one SVG element (standalone too: it names its namespace and
+ * draws its own background); title is its accessible name.
+ */
+void html_timeline_svg(struct strbuf *s, const struct timeline *tl, const char *title);
+/* The timeline of a transcript file as an SVG file. 0, or -1 with errno (EINVAL: no timeline). */
+int html_write_timeline(const char *transcript, const char *title, const char *out);
 
 /*
  * A student's report from a parsed results.json; meta (a batch.json, or

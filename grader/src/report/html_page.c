@@ -59,7 +59,8 @@ static const char style[] =
     ".hunk{color:#6639ba}\n"
     ".reason{font-weight:600}.hint{background:#fff8c5;padding:.3em .6em}\n"
     ".bar{background:#4f7bd9;height:1em;display:inline-block;vertical-align:middle}\n"
-    "summary{cursor:pointer;font-weight:600}section.test{margin:1.2em 0}\n";
+    "summary{cursor:pointer;font-weight:600}section.test{margin:1.2em 0}\n"
+    ".chart{overflow-x:auto}\n";
 
 void html_begin(struct strbuf *s, const char *title)
 {

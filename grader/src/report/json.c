@@ -29,6 +29,19 @@ static void add_number(cJSON *obj, const char *key, double value)
         die("cJSON: out of memory");
 }
 
+/* A passed test's timeline (trace.c keeps it on a pass), for the pictures of the HTML report. */
+static void add_timeline_section(struct strbuf *s, const char *details)
+{
+    static const char head[] = "--- timeline ---\n";
+    const char *start = details ? strstr(details, head) : NULL, *end;
+
+    if (start == NULL || (start != details && start[-1] != '\n'))
+        return;
+    end = strstr(start + strlen(head), "\n--- ");
+    end = end != NULL ? end + 1 : start + strlen(start);
+    sb_addf(s, "%.*s", (int)(end - start), start);
+}
+
 /* A test's output: why, the evidence, and how to rerun it. */
 static char *test_output(const struct report *r, const struct test_result *t)
 {
@@ -39,6 +52,8 @@ static char *test_output(const struct report *r, const struct test_result *t)
         sb_addf(&s, "Checks: %s\n", t->test->description);
     if (t->outcome != OUT_PASS && t->reason)
         sb_addf(&s, "Result: %s\n", t->reason);
+    if (t->outcome == OUT_PASS)
+        add_timeline_section(&s, t->details);
     if (t->outcome == OUT_FAIL) {
         char *repro = report_reproduce(r, t->test);
         if (t->details)
