@@ -527,9 +527,13 @@ static void close_wakes_all(bbuf_t *b, oslabs_call_fn fn, int n, const char *whe
         must_wait(&calls[i], when);
     }
     bbuf_close(b);
-    for (int i = 0; i < n; i++)
-        if (!oslabs_call_wait(&calls[i], PROMPT_MS))
+    /* one deadline for all: each has PROMPT_MS from the close, not from the last one's */
+    double end = oslabs_now_ms() + PROMPT_MS;
+    for (int i = 0; i < n; i++) {
+        double left = end - oslabs_now_ms();
+        if (!oslabs_call_wait(&calls[i], left > 0 ? (int)left : 0))
             stuck++;
+    }
     if (stuck > 0)
         fail_msg("bbuf_close with %d threads asleep in %s: expected all to return within %d ms, "
                  "actual: %d still blocked",
