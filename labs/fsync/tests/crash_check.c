@@ -282,32 +282,61 @@ static int check_here(const char *mode, const char *path, const char *ackfile)
     return strcmp(mode, "log") == 0 ? check_log(path, &a) : check_replace(path, &a);
 }
 
+/*
+ * The child's verdict is what check_here returned, sent on a pipe of its
+ * own: an exit from inside the student's code (exit(0) in dlog_replay) ends
+ * the child before the check is done, and must not read as a pass.
+ */
+static int check_in_child(const char *mode, const char *path, const char *dir, const char *acks)
+{
+    int done[2], st, rc;
+    unsigned char said;
+
+    if (pipe(done) < 0)
+        return 2;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0)
+        return 2;
+    if (pid == 0) {
+        close(done[0]);
+        rc = 2;
+        if (chdir(dir) < 0)
+            printf("cannot enter %s\n", dir);
+        else
+            rc = check_here(mode, path, acks);
+        fflush(stdout);
+        said = (unsigned char)rc;
+        if (write(done[1], &said, 1) != 1)
+            rc = 2;
+        _exit(rc); /* not exit: that would rewind the stdin we share */
+    }
+    close(done[1]);
+    ssize_t n = read(done[0], &said, 1);
+    close(done[0]);
+    waitpid(pid, &st, 0);
+    rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    if (rc < 128 && n != 1) {
+        printf("the check ended inside your code before it could judge this state (the "
+               "process exited with status %d, from dlog_replay, dlog_open, dlog_append or "
+               "dlog_close): a library function must return, never exit\n",
+               rc);
+        return 1;
+    }
+    return rc < 128 ? said : rc;
+}
+
 /* crashsim -S: one request per line, "STATE_DIR ACK_FILE"; each state is
  * checked in a child, so nothing the student's code leaves in memory
  * reaches the next one. */
 static int serve(const char *mode, const char *path)
 {
     char line[8192], dir[4096], acks[4096];
-    int st;
 
     while (fgets(line, sizeof(line), stdin) != NULL) {
         if (sscanf(line, "%4095s %4095s", dir, acks) != 2)
             return 2;
-        fflush(stdout);
-        pid_t pid = fork();
-        if (pid < 0)
-            return 2;
-        if (pid == 0) {
-            int rc = 2;
-            if (chdir(dir) < 0)
-                printf("cannot enter %s\n", dir);
-            else
-                rc = check_here(mode, path, acks);
-            fflush(stdout);
-            _exit(rc); /* not exit: that would rewind the stdin we share */
-        }
-        waitpid(pid, &st, 0);
-        printf("crashsim-verdict %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+        printf("crashsim-verdict %d\n", check_in_child(mode, path, dir, acks));
         fflush(stdout);
     }
     return 0;

@@ -211,6 +211,11 @@ int run_workload(const char *workdir, char **argv, char **env, const char *trace
 void run_checker(char **argv, const char *statedir, const char *ackfile, double timeout,
                  struct check_result *r);
 
+/* ----------------------------------------------------------------- fence.c */
+
+/* `crashsim --fence WORK_FD NULL_FD -- PROGRAM...`: PROGRAM may write beneath WORK_FD only. */
+int fence_main(int argc, char **argv);
+
 /* A checker in fork-server mode (-S): started once, one state per request. */
 struct server {
     int pid; /* 0 when not running */

@@ -6,7 +6,8 @@
  *
  * In a fresh work directory, crashsim runs SETUP with /bin/sh (untraced: what
  * it leaves is durable; it runs in the work directory, so give it absolute
- * paths), then WORKLOAD under `strace -f`, with descriptor 3
+ * paths), then WORKLOAD under `strace -f`, fenced so that it may write only
+ * beneath the work directory (fence.c: the trace is out of its reach), with descriptor 3
  * open on a file where the workload writes its acknowledgements (one write
  * per acknowledgement; the checker defines their meaning). Then, for crash
  * points all along the trace and for the states a POSIX file system may leave
@@ -420,6 +421,8 @@ int main(int argc, char **argv)
     double start = now_seconds();
     int status;
 
+    if (argc > 1 && strcmp(argv[1], "--fence") == 0)
+        return fence_main(argc, argv);
     parse_options(argc, argv, &opt);
     setvbuf(stdout, NULL, _IOLBF, 0);
     signal(SIGPIPE, SIG_IGN);

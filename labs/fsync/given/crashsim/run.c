@@ -79,6 +79,24 @@ int run_setup(const char *workdir, const char *setup, const char *log)
     return wait_bounded(pid, 60);
 }
 
+/* The workload's arguments, after strace's: crashsim itself fences it first (fence.c). */
+static int fenced_args(char **args, int k, char **argv)
+{
+    int work_fd = open(".", O_PATH | O_DIRECTORY), null_fd = open("/dev/null", O_PATH);
+    char *self = realpath("/proc/self/exe", NULL);
+
+    if (work_fd < 0 || null_fd < 0 || self == NULL)
+        _exit(126);
+    args[k++] = self;
+    args[k++] = "--fence";
+    args[k++] = xasprintf("%d", work_fd);
+    args[k++] = xasprintf("%d", null_fd);
+    args[k++] = "--";
+    for (int i = 0; argv[i] != NULL; i++)
+        args[k++] = argv[i];
+    return k;
+}
+
 int run_workload(const char *workdir, char **argv, char **env, const char *trace, const char *acks,
                  const char *log, double timeout)
 {
@@ -90,7 +108,7 @@ int run_workload(const char *workdir, char **argv, char **env, const char *trace
         int n = 0;
         while (argv[n] != NULL)
             n++;
-        char **args = xcalloc((size_t)n + 20, sizeof(char *));
+        char **args = xcalloc((size_t)n + 25, sizeof(char *));
         int k = 0;
         args[k++] = "strace";
         args[k++] = "-f";
@@ -106,8 +124,6 @@ int run_workload(const char *workdir, char **argv, char **env, const char *trace
         args[k++] = "-o";
         args[k++] = (char *)trace;
         args[k++] = "--";
-        for (int i = 0; i < n; i++)
-            args[k++] = argv[i];
         setpgid(0, 0);
         signal(SIGPIPE, SIG_DFL); /* crashsim ignores it; its children should not */
         to_log(log);
@@ -118,6 +134,7 @@ int run_workload(const char *workdir, char **argv, char **env, const char *trace
             _exit(126);
         if (fd != ACK_FD)
             close(fd);
+        fenced_args(args, k, argv);
         setenv("CRASHSIM_ACK_FD", "3", 1);
         for (int i = 0; env[i] != NULL; i++)
             putenv(env[i]);
