@@ -30,6 +30,8 @@ echo "== similar submissions (grader similarity)"
 tests/selftest/similarity.sh "$@" || status=1
 echo "== the class across labs (grader gradebook, LMS imports)"
 tests/selftest/gradebook.sh || status=1
+echo "== a class in one command (12 student repositories, batch --repos --similarity)"
+tests/selftest/class.sh || status=1
 echo "== student handout (make dist)"
 tests/selftest/dist.sh || status=1
 echo "== platform bundles"
