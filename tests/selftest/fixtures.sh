@@ -154,9 +154,10 @@ expect_eq "flaky under --repeat 4" "failed 0" "$(json $O/flaky.json '.tests[0] |
 check "the report says passed 2/4" grep -q 'passed 2/4' <(json $O/flaky.json '.tests[0].output')
 expect_eq "each run's own score (extra_data.run_scores)" "[1,0,1,0]" "$(jq -c .extra_data.run_scores $O/flaky.json)"
 
-echo "needs: --only a test without the tests it needs runs it plainly"
+echo "needs: --only a test without the tests it needs runs it plainly (an exec test's result: its exit status, then the first line its program said, its paths as in lab.ini)"
 $GRADER run $F --submission $F/sub-good --only needs-failed --json $O/needs.json >/dev/null 2>&1
-expect_eq "its result is its own" "Result: exited with status 1 (expected 0)" \
+expect_eq "its result is its own" \
+    "Result: exited with status 1 (expected 0): misbehave: exit 1 as asked, in ./here" \
     "$(json $O/needs.json '.tests[0].output' | grep '^Result:')"
 check "and its own hint is shown" grep -q '^Hint: Its own hint' <(json $O/needs.json '.tests[0].output')
 

@@ -176,6 +176,64 @@ static void judge_tampering(struct run_ctx *ctx, const struct box_result *r)
     free(tamper);
 }
 
+/*
+ * What a test program without the harness (an exec test's checker, a stress
+ * driver) said first: its first non-blank line on stderr, else on stdout, or
+ * NULL. Its verdict is there ("HANG: ...", "crashsim: FAILED at crash state
+ * 6"), where the exit status alone says nothing.
+ */
+static char *first_said(const struct box_result *r)
+{
+    const char *streams[] = {r->err, r->out};
+
+    for (int i = 0; i < 2; i++) {
+        const char *p = streams[i];
+        if (p == NULL)
+            continue;
+        while (*p != '\0' && strchr(" \t\r\n", *p) != NULL)
+            p++;
+        if (*p != '\0') {
+            char *line = line_at(streams[i], p);
+            size_t lead = strspn(line, " \t");
+            memmove(line, line + lead, strlen(line + lead) + 1);
+            return line;
+        }
+    }
+    return NULL;
+}
+
+/* line with every from replaced by to (a new string; line is freed). */
+static char *replace_all(char *line, const char *from, const char *to)
+{
+    struct strbuf s;
+    const char *p = line, *hit;
+    size_t n = strlen(from);
+
+    if (n == 0)
+        return line;
+    sb_init(&s);
+    while ((hit = strstr(p, from)) != NULL) {
+        sb_add(&s, p, (size_t)(hit - p));
+        sb_adds(&s, to);
+        p = hit + n;
+    }
+    sb_adds(&s, p);
+    free(line);
+    return sb_detach(&s);
+}
+
+/* The first line said, its run's own paths written as in lab.ini ($LAB) and as the test's
+ * directory (.), so that the same failure reads the same in every run and every batch. */
+static char *first_said_masked(const struct run_ctx *ctx, const struct box_result *r)
+{
+    char *said = first_said(r);
+
+    if (said == NULL)
+        return NULL;
+    said = replace_all(said, ctx->scratch, ".");
+    return replace_all(said, ctx->labdir, "$LAB");
+}
+
 /* The common part: how the program ended, and the harness's verdict. */
 void kind_judge_program(struct run_ctx *ctx, const struct box_result *r)
 {
@@ -208,7 +266,11 @@ void kind_judge_program(struct run_ctx *ctx, const struct box_result *r)
         if (t->exit_status >= 0 && r->code != t->exit_status && ctx->outcome == OUT_PASS)
             kind_fail(ctx, "%s (expected %d)", end, t->exit_status);
     } else if (t->exit_status >= 0 && r->code != t->exit_status) {
-        kind_fail(ctx, "%s (expected %d)", end, t->exit_status);
+        char *said =
+            t->kind == KIND_EXEC || t->kind == KIND_VALGRIND ? first_said_masked(ctx, r) : NULL;
+        kind_fail(ctx, "%s (expected %d)%s%s", end, t->exit_status, said ? ": " : "",
+                  said ? said : "");
+        free(said);
     }
     free(end);
 }
