@@ -80,7 +80,7 @@ int run_setup(const char *workdir, const char *setup, const char *log)
 }
 
 /* The workload's arguments, after strace's: crashsim itself fences it first (fence.c). */
-static int fenced_args(char **args, int k, char **argv)
+static void fenced_args(char **args, int k, char **argv)
 {
     int work_fd = open(".", O_PATH | O_DIRECTORY), null_fd = open("/dev/null", O_PATH);
     char *self = realpath("/proc/self/exe", NULL);
@@ -94,7 +94,6 @@ static int fenced_args(char **args, int k, char **argv)
     args[k++] = "--";
     for (int i = 0; argv[i] != NULL; i++)
         args[k++] = argv[i];
-    return k;
 }
 
 int run_workload(const char *workdir, char **argv, char **env, const char *trace, const char *acks,
