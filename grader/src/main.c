@@ -15,6 +15,7 @@
 #include "pipeline/stage.h"
 #include "report/html.h"
 #include "report/report.h"
+#include "sandbox/fence.h"
 #include "sandbox/features.h"
 #include "sandbox/host.h"
 
@@ -67,6 +68,7 @@ static const char usage_text[] =
     "       grader merge --out DIR OUT...\n"
     "       grader similarity LAB DIR [--out DIR] [--corpus DIR]... [--threshold PERCENT]\n"
     "       grader gradebook --out DIR [--roster ROSTER.csv] BATCH_OUT...\n"
+    "       grader fence DIR [--valgrind-log FILE] -- PROGRAM [ARGS...]   (what a box runs)\n"
     "LAB is a lab's name (labs/LAB) or a path to a directory with a lab.ini.\n"
     "Exit status: 0 graded (whatever the score), 1 usage or setup error, 2 internal error.\n";
 
@@ -462,6 +464,9 @@ int main(int argc, char **argv)
     int rc;
 
     ensure_std_fds();
+    /* before anything of the grader's own: the fenced program inherits it */
+    if (argc > 1 && strcmp(argv[1], "fence") == 0)
+        return fence_command(argc - 1, argv + 1);
     signal(SIGPIPE, SIG_IGN);
     memset(&o, 0, sizeof(o));
     sv_init(&o.only);

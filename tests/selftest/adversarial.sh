@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # adversarial.sh [local|container] - every attack in tests/adversarial is
-# contained: planted in the prodcons solution's bbuf_create and graded
+# contained: planted in the prodcons solution's bbuf_create (or patched
+# into the solution of the lab its expect names) and graded
 # (by the local sandbox, or inside a fresh container by docker/grade.sh),
 # it ends as its expect file says, the grader finishes in bounded time, and
 # the host is unchanged (no process left, nothing in the host's /tmp, no
@@ -41,10 +42,23 @@ echo canary >"$CANARY"
 chmod 0644 "$CANARY"
 rm -f "$ESCAPED"
 
-# Builds NAME's submission: the solution, with the attack planted in bbuf.c.
+# expect's VALUE for KEY (lab, only), or the default.
+expect_of() {
+    local v
+    v=$(sed -n "s/^$2:[[:space:]]*//p" "$A/$1/expect")
+    echo "${v:-$3}"
+}
+
+# Builds NAME's submission: the solution, with the attack planted in bbuf.c;
+# or, for an attack.patch, that lab's solution with the patch applied.
 plant() {
     local name=$1 sub=$O/$1/sub
     mkdir -p "$sub"
+    if [ -f "$A/$name/attack.patch" ]; then
+        cp -r "solutions/$(expect_of "$name" lab prodcons)/." "$sub/"
+        patch -s -p1 -d "$sub" <"$A/$name/attack.patch"
+        return
+    fi
     cp solutions/prodcons/tpool.c "$sub/"
     {
         printf '#define _GNU_SOURCE\n#define bbuf_create oslabs_real_bbuf_create\n'
@@ -58,22 +72,25 @@ plant() {
 # An attack with a hidden/ of its own is graded with those hidden tests.
 run_attack() {
     local name=$1 d=$O/$1 start rc hidden=()
+    local lab only
+    lab=$(expect_of "$name" lab prodcons)
+    only=$(expect_of "$name" only put-get-fifo)
     plant "$name"
     [ -d "$A/$name/hidden" ] && hidden=(--hidden "$A/$name/hidden")
     start=$(date +%s)
     if [ "$MODE" = container ]; then
-        OSLABS_HIDDEN=${hidden[1]:-} timeout -k 5 "$LIMIT" docker/grade.sh prodcons "$d/sub" \
-            "$d/res" --only put-get-fifo --autolab >"$d/out.txt" 2>"$d/err.txt"
+        OSLABS_HIDDEN=${hidden[1]:-} timeout -k 5 "$LIMIT" docker/grade.sh "$lab" "$d/sub" \
+            "$d/res" --only "$only" --autolab >"$d/out.txt" 2>"$d/err.txt"
         rc=$?
         cp "$d/res/results.json" "$d/results.json" 2>/dev/null
     else
-        timeout -k 5 "$LIMIT" $GRADER run prodcons --submission "$d/sub" --only put-get-fifo \
+        timeout -k 5 "$LIMIT" $GRADER run "$lab" --submission "$d/sub" --only "$only" \
             "${hidden[@]}" --json "$d/results.json" --autolab >"$d/out.txt" 2>"$d/err.txt"
         rc=$?
     fi
     echo "$rc $(($(date +%s) - start))" >"$d/status"
 }
-export -f plant run_attack
+export -f expect_of plant run_attack
 export A O KIT PORT GRADER LIMIT MODE
 
 mapfile -t attacks < <(find $A -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
@@ -142,7 +159,8 @@ for name in "${attacks[@]}"; do
     fi
     validate_results_json "$d/results.json" || bad "$name: results.json breaks the schema"
     last=$(tail -n 1 "$d/out.txt")
-    [ "$(echo "$last" | jq -r '.scores["put-get-fifo"]' 2>/dev/null)" = \
+    only=$(expect_of "$name" only put-get-fifo)
+    [ "$(echo "$last" | jq -r --arg t "$only" '.scores[$t]' 2>/dev/null)" = \
         "$(json "$d/results.json" '.tests[0].score')" ] ||
         bad "$name: the last line is not the grader's own Autolab scores ($last)"
 done

@@ -6,13 +6,16 @@
 #define _GNU_SOURCE
 #include "kinds/kind.h"
 #include "lib/fsutil.h"
+#include "sandbox/fence.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 /* A fresh random token in hex: one per run, so a verdict line the harness
  * of this run did not write is told apart (program.c). */
@@ -75,9 +78,36 @@ char *kind_lab_path(const struct run_ctx *ctx, const char *p)
     return xasprintf("%s/%s", ctx->labdir, p);
 }
 
-char *kind_scratch_path(const struct run_ctx *ctx, const char *name)
+char *kind_evidence_path(const struct run_ctx *ctx, const char *ext, bool create)
 {
-    return xasprintf("%s/%s", ctx->scratch, name);
+    char *path = xasprintf("%s.%s", ctx->scratch, ext);
+
+    if (create) { /* the box's uid writes it; its parent is the grader's */
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+            die("creating %s: %s", path, strerror(errno));
+        if (ctx->host->root && fchown(fd, ctx->uid, ctx->uid) < 0)
+            die("chown %s: %s", path, strerror(errno));
+        close(fd);
+    }
+    return path;
+}
+
+bool kind_push_fence(struct run_ctx *ctx, const char *valgrind_log)
+{
+    const char *grader = fence_grader_path();
+
+    if (grader == NULL)
+        return false;
+    sv_push(&ctx->argv, grader);
+    sv_push(&ctx->argv, "fence");
+    sv_push(&ctx->argv, ctx->scratch);
+    if (valgrind_log != NULL) {
+        sv_push(&ctx->argv, "--valgrind-log");
+        sv_push(&ctx->argv, valgrind_log);
+    }
+    sv_push(&ctx->argv, "--");
+    return true;
 }
 
 bool kind_uses_harness(const struct test *t)

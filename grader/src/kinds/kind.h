@@ -28,7 +28,13 @@ extern const struct kind_ops kind_cmocka, kind_exec, kind_trace, kind_valgrind, 
 /* Paths: $LAB and $SCRATCH expanded; a lab path relative to the lab directory. */
 char *kind_expand(const struct run_ctx *ctx, const char *s);
 char *kind_lab_path(const struct run_ctx *ctx, const char *p);
-char *kind_scratch_path(const struct run_ctx *ctx, const char *name);
+/* Evidence of a tool (ext "strace", "valgrind") beside the scratch
+ * directory, out of the fenced program's reach; create makes it empty and
+ * the box's. */
+char *kind_evidence_path(const struct run_ctx *ctx, const char *ext, bool create);
+/* Pushes `grader fence SCRATCH [--valgrind-log LOG] --` (sandbox/fence.h)
+ * before a program; false where the box could not run the grader. */
+bool kind_push_fence(struct run_ctx *ctx, const char *valgrind_log);
 
 /* A cmocka program (binary + case), judged by the harness's verdict. */
 bool kind_uses_harness(const struct test *t);

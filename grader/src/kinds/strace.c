@@ -1,6 +1,8 @@
 /*
  * strace.c - the strace kind, two boxes: the program under `strace -f`,
- * then the lab's checker reads the trace. It passes when the program's
+ * then the lab's checker reads the trace. The trace lies beside the scratch
+ * directory and the program runs fenced to that directory (fence.h), so the
+ * program cannot rewrite the trace it is judged by. It passes when the program's
  * status is the expected one and the checker exits 0.
  */
 #define _GNU_SOURCE
@@ -11,7 +13,7 @@
 
 static void push_strace(struct run_ctx *ctx)
 {
-    char *trace = kind_scratch_path(ctx, "strace.out");
+    char *trace = kind_evidence_path(ctx, "strace", true);
 
     sv_push(&ctx->argv, "strace");
     sv_push(&ctx->argv, "-f");
@@ -23,6 +25,7 @@ static void push_strace(struct run_ctx *ctx)
     if (ctx->test->syscalls != NULL)
         sv_pushf(&ctx->argv, "-etrace=%s", ctx->test->syscalls);
     sv_push(&ctx->argv, "--");
+    kind_push_fence(ctx, NULL); /* the program cannot rewrite the trace */
     free(trace);
 }
 
@@ -35,7 +38,9 @@ static void strace_spec(struct run_ctx *ctx, struct box_spec *spec)
         return;
     }
     kind_push_program(ctx, ctx->test->checker);
-    sv_pushf(&ctx->argv, "%s/strace.out", ctx->scratch);
+    char *trace = kind_evidence_path(ctx, "strace", false);
+    sv_push(&ctx->argv, trace);
+    free(trace);
     kind_push_env(ctx, false);
     spec->lim.as_mb = 2048;
     spec->lim.nproc = 64;

@@ -1,7 +1,9 @@
 /*
  * valgrind.c - the valgrind kind: the program under memcheck, helgrind or
  * drd; it passes when valgrind reports no error and the program passes as
- * its own kind would.
+ * its own kind would. Its log lies beside the scratch directory, and the
+ * program (valgrind with it) runs fenced to that directory: the program
+ * cannot rewrite the log (fence.h).
  */
 #define _GNU_SOURCE
 #include "kinds/kind.h"
@@ -16,12 +18,17 @@ static void push_valgrind(struct run_ctx *ctx)
 {
     static const char *const tools[] = {"memcheck", "helgrind", "drd"};
     const struct test *t = ctx->test;
-    char *log = kind_scratch_path(ctx, "valgrind.log");
+    char *log = kind_evidence_path(ctx, "valgrind", true);
 
+    /* fenced, the log comes from the fence as --log-fd (fence.h) */
+    bool fenced = kind_push_fence(ctx, log);
     sv_push(&ctx->argv, "valgrind");
     sv_pushf(&ctx->argv, "--tool=%s", tools[t->tool]);
     sv_pushf(&ctx->argv, "--error-exitcode=%d", VALGRIND_STATUS);
-    sv_pushf(&ctx->argv, "--log-file=%s", log);
+    if (!fenced)
+        sv_pushf(&ctx->argv, "--log-file=%s", log);
+    else /* a program it execs stays under valgrind, which keeps it off the log's descriptor */
+        sv_push(&ctx->argv, "--trace-children=yes");
     sv_push(&ctx->argv, "--child-silent-after-fork=yes");
     if (t->suppressions != NULL) {
         char *supp = kind_lab_path(ctx, t->suppressions);
@@ -88,7 +95,7 @@ const char *valgrind_crash_line(const char *log)
 static void judge_valgrind(struct run_ctx *ctx, struct box_result *r)
 {
     static const char *const tools[] = {"memcheck", "helgrind", "drd"};
-    char *path = kind_scratch_path(ctx, "valgrind.log");
+    char *path = kind_evidence_path(ctx, "valgrind", false);
     char *log = read_file_max(path, LOG_MAX, NULL);
     const char *sum = log ? strstr(log, "ERROR SUMMARY: ") : NULL;
     long errors = sum ? atol(sum + strlen("ERROR SUMMARY: ")) : -1;

@@ -166,12 +166,13 @@ static void finish_job(struct sched *s, struct job *j, int index)
     free(j->disk);
     j->disk = NULL;
     if (!s->opts->keep) { /* what a test wrote is freed now, not at the end */
-        char *e = xasprintf("%s.expected", j->scratch), *a = xasprintf("%s.actual", j->scratch);
+        static const char *const beside[] = {"expected", "actual", "strace", "valgrind"};
         remove_tree(j->scratch);
-        unlink(e);
-        unlink(a);
-        free(e);
-        free(a);
+        for (size_t i = 0; i < ARRAY_LEN(beside); i++) {
+            char *path = xasprintf("%s.%s", j->scratch, beside[i]);
+            unlink(path);
+            free(path);
+        }
     }
     run_ctx_free(&j->ctx);
     free(j->scratch);

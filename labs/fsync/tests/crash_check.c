@@ -22,8 +22,10 @@
 #define _GNU_SOURCE
 #include "dlog.h"
 #include "records.h"
+#include "../given/crashsim/landlock.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,7 @@
 
 #define MAX_THREADS 64
 #define MARKER      "crashsim-recovery-marker"
+#define VERDICT_FD  3 /* crashsim -S reads the verdicts there */
 
 int fsync(int fd)
 {
@@ -282,10 +285,28 @@ static int check_here(const char *mode, const char *path, const char *ackfile)
     return strcmp(mode, "log") == 0 ? check_log(path, &a) : check_replace(path, &a);
 }
 
+/* The calling process may change files beneath dir only; where the kernel
+ * has no Landlock, or refuses it, it goes on unfenced. */
+static void fence_to(const char *dir)
+{
+    int dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int null_fd = open("/dev/null", O_PATH | O_CLOEXEC);
+
+    if (dir_fd >= 0 && null_fd >= 0)
+        (void)landlock_fence(dir_fd, null_fd);
+    if (dir_fd >= 0)
+        close(dir_fd);
+    if (null_fd >= 0)
+        close(null_fd);
+}
+
 /*
  * The child's verdict is what check_here returned, sent on a pipe of its
  * own: an exit from inside the student's code (exit(0) in dlog_replay) ends
- * the child before the check is done, and must not read as a pass.
+ * the child before the check is done, and must not read as a pass. The
+ * child gives up the server's verdict descriptor and is fenced to its own
+ * state (landlock.h): the student's code it runs can neither write crashsim
+ * a verdict, nor change another state, nor reach the server through /proc.
  */
 static int check_in_child(const char *mode, const char *path, const char *dir, const char *acks)
 {
@@ -300,6 +321,8 @@ static int check_in_child(const char *mode, const char *path, const char *dir, c
         return 2;
     if (pid == 0) {
         close(done[0]);
+        close(VERDICT_FD);
+        fence_to(dir);
         rc = 2;
         if (chdir(dir) < 0)
             printf("cannot enter %s\n", dir);
@@ -328,16 +351,25 @@ static int check_in_child(const char *mode, const char *path, const char *dir, c
 
 /* crashsim -S: one request per line, "STATE_DIR ACK_FILE"; each state is
  * checked in a child, so nothing the student's code leaves in memory
- * reaches the next one. */
+ * reaches the next one. Verdicts go to descriptor 3, which crashsim reads
+ * apart from what the checks print. */
 static int serve(const char *mode, const char *path)
 {
     char line[8192], dir[4096], acks[4096];
 
+    if (fcntl(VERDICT_FD, F_GETFD) < 0) {
+        fprintf(stderr,
+                "crash_check --serve: descriptor %d (verdicts) is not open: run it "
+                "through crashsim -S\n",
+                VERDICT_FD);
+        return 2;
+    }
     while (fgets(line, sizeof(line), stdin) != NULL) {
         if (sscanf(line, "%4095s %4095s", dir, acks) != 2)
             return 2;
-        printf("crashsim-verdict %d\n", check_in_child(mode, path, dir, acks));
+        int verdict = check_in_child(mode, path, dir, acks);
         fflush(stdout);
+        dprintf(VERDICT_FD, "crashsim-verdict %d\n", verdict);
     }
     return 0;
 }
@@ -353,5 +385,5 @@ int main(int argc, char **argv)
         return 2;
     }
     /* crashsim runs us in STATE_DIR; PATH is relative to it */
-    return check_here(argv[1], argv[2], argv[4]);
+    return check_in_child(argv[1], argv[2], ".", argv[4]);
 }

@@ -218,9 +218,9 @@ int fence_main(int argc, char **argv);
 
 /* A checker in fork-server mode (-S): started once, one state per request. */
 struct server {
-    int pid; /* 0 when not running */
-    int to, from;
-    char buf[8192]; /* what it printed, not yet read as lines */
+    int pid;                /* 0 when not running */
+    int to, from, verdicts; /* its stdin, its stdout and stderr, its descriptor 3 */
+    char buf[8192];         /* verdicts not yet read as lines */
     size_t len;
 };
 

@@ -220,14 +220,19 @@ void run_checker(char **argv, const char *statedir, const char *ackfile, double 
  * The fork-server mode of a checker (-S): the checker starts once, reads
  * "STATE_DIR ACK_FILE" lines on its standard input, checks each state in a
  * child it forks (so no state can affect the next), prints what it has to
- * say and then the line "crashsim-verdict STATUS". Starting a program costs
- * milliseconds; a fork, a fraction of one: thousands of states fit in seconds.
+ * say and then writes the line "crashsim-verdict STATUS" to descriptor 3.
+ * The verdicts have a pipe of their own: a check's child, which runs the
+ * student's code with the server's standard output, cannot print one.
+ * Starting a program costs milliseconds; a fork, a fraction of one:
+ * thousands of states fit in seconds.
  */
+#define SERVER_VERDICT_FD 3
+
 void server_start(struct server *s, char **argv)
 {
-    int in[2], out[2];
+    int in[2], out[2], verdict[2];
 
-    if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
+    if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(verdict, O_CLOEXEC) < 0)
         die("pipe: %s", strerror(errno));
     s->pid = fork();
     if (s->pid < 0)
@@ -235,17 +240,23 @@ void server_start(struct server *s, char **argv)
     if (s->pid == 0) {
         setpgid(0, 0);
         signal(SIGPIPE, SIG_DFL); /* crashsim ignores it; its children should not */
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        dup2(out[1], 2);
+        /* above 3 first, so that no dup2 below overwrites a pipe still to be placed */
+        int v = fcntl(verdict[1], F_DUPFD_CLOEXEC, 10), i0 = fcntl(in[0], F_DUPFD_CLOEXEC, 10);
+        int o1 = fcntl(out[1], F_DUPFD_CLOEXEC, 10);
+        if (v < 0 || i0 < 0 || o1 < 0 || dup2(i0, 0) < 0 || dup2(o1, 1) < 0 || dup2(o1, 2) < 0 ||
+            dup2(v, SERVER_VERDICT_FD) < 0)
+            _exit(126);
         execvp(argv[0], argv);
         fprintf(stderr, "crashsim: cannot run the checker %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
     close(in[0]);
     close(out[1]);
+    close(verdict[1]);
     s->to = in[1];
     s->from = out[0];
+    s->verdicts = verdict[0];
+    fcntl(s->from, F_SETFL, O_NONBLOCK);
     s->len = 0;
 }
 
@@ -255,20 +266,46 @@ void server_stop(struct server *s)
         return;
     close(s->to);
     close(s->from);
+    close(s->verdicts);
     kill(-s->pid, SIGKILL);
     kill(s->pid, SIGKILL);
     waitpid(s->pid, NULL, 0);
     s->pid = 0;
 }
 
-static void append_output(struct check_result *r, size_t *got, const char *p, size_t n)
+/* Appends what the checker printed, as far as r has room; false at its end. */
+static bool read_output(struct server *s, struct check_result *r, size_t *got)
 {
-    size_t room = sizeof(r->output) - 1 - *got;
-    size_t take = n < room ? n : room;
+    char buf[4096];
 
-    memcpy(r->output + *got, p, take);
-    *got += take;
-    r->output[*got] = '\0';
+    for (;;) {
+        ssize_t n = read(s->from, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n < 0; /* EAGAIN: all read for now */
+        size_t room = sizeof(r->output) - 1 - *got;
+        size_t take = (size_t)n < room ? (size_t)n : room;
+        memcpy(r->output + *got, buf, take);
+        *got += take;
+        r->output[*got] = '\0';
+    }
+}
+
+/* A whole verdict line in s->buf: its status, taken out; else false. */
+static bool take_verdict(struct server *s, int *status)
+{
+    char *nl = memchr(s->buf, '\n', s->len);
+
+    if (nl == NULL)
+        return false;
+    size_t n = (size_t)(nl - s->buf) + 1;
+    bool ok = sscanf(s->buf, "crashsim-verdict %d", status) == 1;
+    memmove(s->buf, s->buf + n, s->len - n);
+    s->len -= n;
+    if (!ok)
+        *status = 2;
+    return true;
 }
 
 void server_check(struct server *s, char **argv, const char *statedir, const char *ackfile,
@@ -276,46 +313,34 @@ void server_check(struct server *s, char **argv, const char *statedir, const cha
 {
     double deadline = now_seconds() + timeout;
     size_t got = 0;
+    int status;
+    bool out_open = true;
     char *req = xasprintf("%s %s\n", statedir, ackfile);
 
     r->passed = false;
     r->output[0] = '\0';
     if (s->pid <= 0)
         server_start(s, argv);
-    if (write(s->to, req, strlen(req)) != (ssize_t)strlen(req)) {
-        append_output(r, &got, "(the checker is not running)\n", 29);
+    bool sent = write(s->to, req, strlen(req)) == (ssize_t)strlen(req);
+    free(req);
+    if (!sent) {
+        snprintf(r->output, sizeof(r->output), "(the checker is not running)\n");
         server_stop(s);
-        free(req);
         return;
     }
-    free(req);
     for (;;) {
-        /* Whole lines first: the verdict, or output to keep. */
-        char *nl;
-        while ((nl = memchr(s->buf, '\n', s->len)) != NULL) {
-            size_t n = (size_t)(nl - s->buf) + 1;
-            int status;
-            if (sscanf(s->buf, "crashsim-verdict %d", &status) == 1) {
-                memmove(s->buf, s->buf + n, s->len - n);
-                s->len -= n;
-                r->passed = status == 0;
-                if (status > 128)
-                    snprintf(r->output + got, sizeof(r->output) - got,
-                             "(the check was killed by signal %d: %s)\n", status - 128,
-                             strsignal(status - 128));
-                return;
-            }
-            append_output(r, &got, s->buf, n);
-            memmove(s->buf, s->buf + n, s->len - n);
-            s->len -= n;
-        }
-        if (s->len == sizeof(s->buf)) { /* a line longer than the buffer */
-            append_output(r, &got, s->buf, s->len);
-            s->len = 0;
+        if (take_verdict(s, &status)) {
+            read_output(s, r, &got); /* the check printed all before its verdict */
+            r->passed = status == 0;
+            if (status > 128)
+                snprintf(r->output + got, sizeof(r->output) - got,
+                         "(the check was killed by signal %d: %s)\n", status - 128,
+                         strsignal(status - 128));
+            return;
         }
         int left = (int)((deadline - now_seconds()) * 1000);
-        struct pollfd pfd = {s->from, POLLIN, 0};
-        int pr = left > 0 ? poll(&pfd, 1, left) : 0;
+        struct pollfd pfd[2] = {{s->verdicts, POLLIN, 0}, {out_open ? s->from : -1, POLLIN, 0}};
+        int pr = left > 0 ? poll(pfd, 2, left) : 0;
         if (pr < 0 && errno == EINTR)
             continue;
         if (pr <= 0) {
@@ -324,11 +349,17 @@ void server_check(struct server *s, char **argv, const char *statedir, const cha
             server_stop(s);
             return;
         }
-        ssize_t n = read(s->from, s->buf + s->len, sizeof(s->buf) - s->len);
+        if ((pfd[1].revents & (POLLIN | POLLHUP)) && !read_output(s, r, &got))
+            out_open = false;
+        if (!(pfd[0].revents & (POLLIN | POLLHUP)))
+            continue;
+        if (s->len == sizeof(s->buf)) /* not a verdict: one line that long */
+            s->len = 0;
+        ssize_t n = read(s->verdicts, s->buf + s->len, sizeof(s->buf) - s->len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            append_output(r, &got, s->buf, s->len);
+            read_output(s, r, &got);
             snprintf(r->output + got, sizeof(r->output) - got, "(the checker exited)\n");
             server_stop(s);
             return;
