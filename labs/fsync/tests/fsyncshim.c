@@ -15,8 +15,12 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef int (*sync_fn)(int);
 
@@ -149,4 +153,61 @@ int fsync(int fd)
 int fdatasync(int fd)
 {
     return shim_call("fdatasync", fd);
+}
+
+/* ------------------------------------------------------- slowed writes */
+
+/* How many writes to regular files are still to be slowed, and by how much. */
+static atomic_long writes_to_slow;
+static atomic_long write_delay_us;
+
+void fsyncshim_slow_writes(long calls, long delay_us)
+{
+    atomic_store(&write_delay_us, delay_us);
+    atomic_store(&writes_to_slow, calls);
+}
+
+/* Sleeps before a write to a regular file while some are left to slow:
+ * whatever a caller does between choosing where to write and writing is
+ * stretched, so a race in that window shows every run. */
+static void before_write(int fd)
+{
+    struct stat st;
+
+    if (atomic_load(&writes_to_slow) <= 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+        return;
+    if (atomic_fetch_sub(&writes_to_slow, 1) > 0)
+        sleep_us(atomic_load(&write_delay_us));
+}
+
+#define REAL(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+    before_write(fd);
+    return REAL(write)(fd, buf, n);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t at)
+{
+    before_write(fd);
+    return REAL(pwrite)(fd, buf, n, at);
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t at)
+{
+    before_write(fd);
+    return REAL(pwrite64)(fd, buf, n, at);
+}
+
+ssize_t writev(int fd, const struct iovec *iov, int count)
+{
+    before_write(fd);
+    return REAL(writev)(fd, iov, count);
+}
+
+ssize_t pwritev(int fd, const struct iovec *iov, int count, off_t at)
+{
+    before_write(fd);
+    return REAL(pwritev)(fd, iov, count, at);
 }

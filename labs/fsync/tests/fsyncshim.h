@@ -2,7 +2,7 @@
  * fsyncshim.h - control of the fsync shim (libfsyncshim.so), an LD_PRELOAD
  * library that stands between a program and fsync/fdatasync: it counts the
  * calls, can make one of them fail with EIO (fsyncgate), and can slow them
- * down or skip the real call.
+ * down or skip the real call; it can also slow down writes to files.
  *
  * At load time it reads FSYNCSHIM_FAIL_AT (fail the Nth call, counting from
  * 1), FSYNCSHIM_DELAY_US (sleep this long after each call) and
@@ -31,6 +31,7 @@ struct fsyncshim_span {
 typedef void (*fsyncshim_config_fn)(long fail_in, long delay_us, bool noop);
 typedef void (*fsyncshim_get_fn)(struct fsyncshim_stats *out);
 typedef long (*fsyncshim_spans_fn)(struct fsyncshim_span *out, long max);
+typedef void (*fsyncshim_slow_writes_fn)(long calls, long delay_us);
 
 /* From now on: fail the fail_in-th call from now with EIO (0: none), sleep
  * delay_us after each call, and skip the real call if noop. */
@@ -44,5 +45,9 @@ void fsyncshim_get(struct fsyncshim_stats *out);
  * returns how many there are. */
 #define FSYNCSHIM_MAX_SPANS 65536
 long fsyncshim_spans(struct fsyncshim_span *out, long max);
+
+/* The next `calls` writes to regular files (write, pwrite, writev, pwritev)
+ * each sleep delay_us first. */
+void fsyncshim_slow_writes(long calls, long delay_us);
 
 #endif

@@ -288,6 +288,8 @@ static void replay_leaves_file_unchanged(void **state)
 #define THREADS    4
 #define PER_THREAD 2000
 
+#define SLOWED_WRITES 40 /* of the concurrent appends, 1 ms each */
+
 static dlog_t *shared;
 static pthread_barrier_t start_line; /* the appenders start together */
 static int per_thread = PER_THREAD;  /* appends per thread */
@@ -336,6 +338,9 @@ static void concurrent_appends_all_replayed(void **state)
 
     shim_fast(); /* fsync is a no-op: the appenders write as fast as they can */
     shared = must_open(LOG);
+    /* the first writes are slowed: an offset chosen under the lock but
+     * written after it is then taken twice every run, not only by luck */
+    shim_slow_writes(SLOWED_WRITES, 1000);
     pthread_barrier_init(&start_line, NULL, THREADS);
     for (long t = 0; t < THREADS; t++)
         pthread_create(&tid[t], NULL, appender, (void *)t);
@@ -347,6 +352,7 @@ static void concurrent_appends_all_replayed(void **state)
                      errno_name(errno));
     }
     pthread_barrier_destroy(&start_line);
+    shim_slow_writes(0, 0);
     dlog_close(shared);
     long n = dlog_replay(LOG, check_interleaved, &p);
     if (p.why[0] != '\0')

@@ -25,12 +25,14 @@
 static fsyncshim_config_fn shim_config_fn;
 static fsyncshim_get_fn shim_get_fn;
 static fsyncshim_spans_fn shim_spans_fn;
+static fsyncshim_slow_writes_fn shim_slow_writes_fn;
 
 static void find_shim(void)
 {
     shim_config_fn = (fsyncshim_config_fn)dlsym(RTLD_DEFAULT, "fsyncshim_config");
     shim_get_fn = (fsyncshim_get_fn)dlsym(RTLD_DEFAULT, "fsyncshim_get");
     shim_spans_fn = (fsyncshim_spans_fn)dlsym(RTLD_DEFAULT, "fsyncshim_spans");
+    shim_slow_writes_fn = (fsyncshim_slow_writes_fn)dlsym(RTLD_DEFAULT, "fsyncshim_slow_writes");
 }
 
 /* Before main: if the shim is not loaded, run this program again with
@@ -92,6 +94,13 @@ const struct fsyncshim_span *shim_spans(long *n)
 void shim_fast(void)
 {
     shim_config(0, 0, true);
+}
+
+void shim_slow_writes(long calls, long delay_us)
+{
+    if (shim_slow_writes_fn == NULL)
+        fail_msg("the fsync shim is not loaded: run with LD_PRELOAD=./libfsyncshim.so");
+    shim_slow_writes_fn(calls, delay_us);
 }
 
 /* -------------------------------------------------------------- records */

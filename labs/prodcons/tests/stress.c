@@ -59,6 +59,7 @@ struct worker {
     pthread_t thread;
     int id;
     pthread_mutex_t lock;
+    int tid;         /* the thread's kernel id, once it runs */
     long done_count; /* items put or got so far */
     int finished;    /* the thread's loop ended */
     int err;         /* errno of a failed put, or of the get that ended the loop */
@@ -123,6 +124,10 @@ static void progress(struct worker *w, int finished, int err)
 static void *producer_main(void *arg)
 {
     struct worker *w = arg;
+
+    pthread_mutex_lock(&w->lock);
+    w->tid = gettid();
+    pthread_mutex_unlock(&w->lock);
 
     for (long seq = 0; seq < opt.items; seq++) {
         if (bbuf_put(buf, make_item(w->id, seq)) != 0) {
@@ -318,6 +323,52 @@ static void start(pthread_t *t, void *(*fn)(void *), void *arg)
     }
 }
 
+/*
+ * Before any consumer runs, the producers fill the buffer; once each is
+ * asleep (in bbuf_put, the buffer full) or done, twice in a row, bbuf_count
+ * is read. A buffer that holds more than its capacity is then caught every
+ * run, not only when the observer happens to sample a full buffer. Bounded:
+ * a put that spins instead of sleeping moves on after 100 ms without
+ * progress, at the latest after 500 ms.
+ */
+static void observe_full(void)
+{
+    double begin = oslabs_now_ms(), quiet_since = begin;
+    long last = -1;
+    int asleep_in_a_row = 0;
+
+    set_phase("the producers filling the buffer, before the consumers start", false);
+    while (asleep_in_a_row < 2) {
+        long moved = 0;
+        bool all_asleep = true;
+        for (long i = 0; i < opt.producers; i++) {
+            pthread_mutex_lock(&producer[i].lock);
+            moved += producer[i].done_count;
+            bool finished = producer[i].finished;
+            int tid = producer[i].tid;
+            pthread_mutex_unlock(&producer[i].lock);
+            char state = tid > 0 ? oslabs_thread_state(tid) : 'R';
+            if (!finished && state != 'S' && state != 'D')
+                all_asleep = false;
+        }
+        double now = oslabs_now_ms();
+        if (moved != last) {
+            last = moved;
+            quiet_since = now;
+            asleep_in_a_row = 0;
+        }
+        asleep_in_a_row = all_asleep ? asleep_in_a_row + 1 : 0;
+        if (now - quiet_since >= 100 || now - begin >= 500)
+            break;
+        if (asleep_in_a_row < 2)
+            oslabs_sleep_ms(1);
+    }
+    size_t n = bbuf_count(buf);
+    if (n > max_count_seen)
+        max_count_seen = n;
+    set_phase("producing", false);
+}
+
 /* Checks what the consumers got; prints the first problems. Returns the
  * number of problems. */
 static long check_delivery(void)
@@ -501,11 +552,12 @@ int main(int argc, char **argv)
         pthread_mutex_init(&producer[i].lock, NULL);
     }
     start(&watchdog, watchdog_main, NULL);
+    for (long i = 0; i < opt.producers; i++)
+        start(&producer[i].thread, producer_main, &producer[i]);
+    observe_full();
     for (long i = 0; i < opt.consumers; i++)
         start(&consumer[i].thread, consumer_main, &consumer[i]);
     start(&observer, observer_main, NULL);
-    for (long i = 0; i < opt.producers; i++)
-        start(&producer[i].thread, producer_main, &producer[i]);
     for (long i = 0; i < opt.producers; i++)
         pthread_join(producer[i].thread, NULL);
     sem_post(&observer_stop);
