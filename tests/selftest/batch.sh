@@ -162,7 +162,8 @@ fi
 
 # A class is not held up by one student: a disk filler and a fork bomb (the
 # adversarial suite's, planted in the prodcons solution), graded first and
-# side by side with four others (3 jobs), each submission with a time
+# side by side with 18 others (copies of four of the class above: the
+# solution, the skeleton, two mutants; 3 jobs), each submission with a time
 # budget; the others grade as in the class above.
 H=$O/hostile
 if [ -s "$O/prodcons/out/grades.csv" ] && ! has_layer pids; then
@@ -173,8 +174,10 @@ if [ -s "$O/prodcons/out/grades.csv" ] && ! has_layer pids; then
 elif [ -s "$O/prodcons/out/grades.csv" ]; then
     echo "a class with a disk filler and a fork bomb in it"
     mkdir -p "$H/subs"
-    for s in a-solution b-skeleton m-create-zero-capacity m-enomem-as-einval; do
-        cp -r "$O/prodcons/subs/$s" "$H/subs/"
+    others=(a-solution b-skeleton m-create-zero-capacity m-enomem-as-einval)
+    for i in $(seq 1 18); do
+        s=${others[$((i % 4))]}
+        cp -r "$O/prodcons/subs/$s" "$H/subs/$s-$i"
     done
     for attack in disk-fill fork-bomb; do
         mkdir -p "$H/subs/0-$attack" && cp solutions/prodcons/tpool.c "$H/subs/0-$attack/"
@@ -188,11 +191,17 @@ elif [ -s "$O/prodcons/out/grades.csv" ]; then
     $GRADER batch prodcons "$H/subs" --out "$H/out" --local --jobs 3 --allow-partial --timeout 90 \
         --trust-submissions \
         >"$H/batch.txt" 2>&1
-    expect_eq "the batch of 6 exits 0 ($(($(date +%s) - start)) s, 90 s budget per submission)" 0 $?
-    diff <(csv_totals "$O/prodcons/out/grades.csv" | grep -v '^[c-k]-' | sort) \
-        <(csv_totals "$H/out/grades.csv" | grep -v '^0-' | sort) >"$H/others.diff"
-    check "the other four grade exactly as in the class without them (see $H/others.diff)" \
-        test ! -s "$H/others.diff"
+    expect_eq "the batch of 20 exits 0 ($(($(date +%s) - start)) s, 90 s budget per submission)" 0 $?
+    # each copy NAME-I must have NAME's total and status in the class
+    csv_totals "$O/prodcons/out/grades.csv" | sort >"$H/class.txt"
+    csv_totals "$H/out/grades.csv" | grep -v '^0-' |
+        while read -r name total status; do
+            echo "${name%-*} $total $status"
+        done | sort -u >"$H/others.txt"
+    diff <(grep -E "^($(IFS='|'; echo "${others[*]}")) " "$H/class.txt") "$H/others.txt" \
+        >"$H/others.diff"
+    check "the 18 others grade exactly as in the class without them (see $H/others.diff)" \
+        test ! -s "$H/others.diff" -a "$(csv_totals "$H/out/grades.csv" | grep -vc '^0-')" = 18
     for attack in disk-fill fork-bomb; do
         # graded in its budget or cut by it: either way far from the solution's marks
         check "the $attack scores little ($(csv_totals "$H/out/grades.csv" | grep "^0-$attack "))" \
@@ -402,6 +411,13 @@ expect_eq "then marked error in grades.csv" "error error" \
     "$(csv_totals "$P/machine/grades.csv" | awk '{print $3}' | xargs)"
 check "grades.csv says the machine, which test, and the retry" \
     grep -q "error (environment): answer-is-42: fork: .*(and again on its retry)" "$P/machine/grades.csv"
+OSLABS_PRETEND_MACHINE_FAULT=grader $GRADER batch "$F" "$P/subs" --out "$P/grader-fault" --local \
+    --jobs 2 --allow-partial --trust-submissions >"$P/grader-fault.txt" 2>&1
+check "a grader that fails itself (its disk full): each student graded again once" \
+    test "$(grep -c 'the grader failed.*grading it again' "$P/grader-fault.txt")" = 2
+check "then marked error, the grader's failure and the retry in grades.csv" \
+    test "$(grep -c "error (environment): the grader failed: .*No space left on device.*(and again on its retry)" \
+        "$P/grader-fault/grades.csv")" = 2
 
 echo "a sandbox weaker than namespaces (OSLABS_NO_NAMESPACES=1)"
 W=$O/weak

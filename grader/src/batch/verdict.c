@@ -148,9 +148,13 @@ void verdict_judge(const struct batch *b, const struct student *s, const char *t
     if (s->timed_out) {
         v->status = "timed-out";
         v->reason = xasprintf("grading took longer than %.0f s", s->deadline - s->start);
-    } else if (r == NULL || !exited_ok) {
+    } else if (r == NULL || !exited_ok) { /* the grader's own failure (its disk full, a kill) */
+        char *why = short_paths(last_line(log));
         v->status = "error";
-        v->reason = short_paths(last_line(log));
+        v->environment = true;
+        v->reason = xasprintf("error (environment): the grader failed: %s%s", why,
+                              s->retried ? " (and again on its retry)" : "");
+        free(why);
     } else if (cJSON_IsString(problem)) {
         v->status = "error";
         v->reason =

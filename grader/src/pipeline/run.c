@@ -185,8 +185,9 @@ static void finish_job(struct sched *s, struct job *j, int index)
 
 /*
  * OSLABS_PRETEND_MACHINE_FAULT="TEST..." makes the named tests' programs
- * fail as the machine fails them (a fork the sandbox could not make): how
- * the kit tests that such a failure is never the student's.
+ * fail as the machine fails them (a fork the sandbox could not make); the
+ * word "grader" makes the grader itself fail as on a full disk: how the kit
+ * tests that such a failure is never the student's.
  */
 static void pretend_machine_fault(const struct job *j, struct box_result *r)
 {
@@ -197,6 +198,8 @@ static void pretend_machine_fault(const struct job *j, struct box_result *r)
         return;
     sv_init(&names);
     sv_split_blanks(&names, env);
+    if (sv_contains(&names, "grader"))
+        die("writing %s: No space left on device (OSLABS_PRETEND_MACHINE_FAULT)", j->scratch);
     if (sv_contains(&names, j->res->test->name)) {
         free(r->error);
         r->end = BOX_FAILED;
