@@ -127,7 +127,7 @@ static struct box *box_new(const struct box_spec *spec)
     b->start = now_seconds();
     b->oom_kills_at_start = kernel_oom_kills();
     b->deadline = b->start + spec->timeout;
-    b->next_sample = b->start + HANG_PERIOD;
+    b->next_sample = b->start + (spec->hang == HANG_DRIVER ? HANG_PERIOD_DRIVER : HANG_PERIOD);
     return b;
 }
 
@@ -359,9 +359,9 @@ static void watch_hang(struct box *b, double now)
 {
     if (b->spec.hang == HANG_OFF || b->program_pid <= 0 || now < b->next_sample)
         return;
-    b->next_sample = now + HANG_PERIOD;
     if (b->hang == NULL)
         b->hang = hang_new(b->keeper, b->program_pid, b->spec.hang == HANG_DRIVER);
+    b->next_sample = now + hang_period(b->hang);
     size_t output = b->out.len + b->out_dropped + b->err.len + b->err_dropped;
     if (hang_sample(b->hang, output)) {
         b->hang_reason = hang_reason(b->hang);

@@ -81,9 +81,10 @@ static const struct wait_call calls[] = {
 struct hang {
     pid_t keeper, program;
     bool driver;
-    int confirmed;       /* samples in a row that found the box hung */
-    uint64_t last_print; /* fingerprint of the last sample */
-    size_t last_output;  /* bytes written before it */
+    long driver_switches; /* the driver's voluntary context switches, last sample */
+    int confirmed;        /* samples in a row that found the box hung */
+    uint64_t last_print;  /* fingerprint of the last sample */
+    size_t last_output;   /* bytes written before it */
     char waits[MAX_WAITS][128];
     int wait_count[MAX_WAITS], nwaits, nthreads;
 };
@@ -102,25 +103,32 @@ static uint64_t mix(uint64_t h, uint64_t v)
     return h;
 }
 
-/* The last number of NSpid: the pid in the keeper's namespace; -1 if gone. */
-static pid_t ns_pid(pid_t pid)
+/* The value of KEY ("NSpid:") in /proc/PID/status, to its line's end: a
+ * new string, or NULL when the process is gone. */
+static char *status_value(pid_t pid, const char *key)
 {
     char path[64];
-    char *status, *line;
-    pid_t ns = -1;
+    char *status, *line, *value = NULL;
 
     snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
     status = read_file_max(path, 65536, NULL);
-    line = status ? strstr(status, "\nNSpid:") : NULL;
+    line = status ? strstr(status, key) : NULL;
     if (line != NULL) {
-        char *eol = strchr(line + 1, '\n');
-        if (eol)
-            *eol = '\0';
-        char *last = strrchr(line, '\t');
-        if (last != NULL)
-            ns = (pid_t)atol(last + 1);
+        line += strlen(key);
+        value = xasprintf("%.*s", (int)strcspn(line, "\n"), line);
     }
     free(status);
+    return value;
+}
+
+/* The last number of NSpid: the pid in the keeper's namespace; -1 if gone. */
+static pid_t ns_pid(pid_t pid)
+{
+    char *value = status_value(pid, "\nNSpid:");
+    char *last = value ? strrchr(value, '\t') : NULL;
+    pid_t ns = last ? (pid_t)atol(last + 1) : -1;
+
+    free(value);
     return ns;
 }
 
@@ -185,12 +193,29 @@ struct hang *hang_new(pid_t keeper, pid_t program, bool driver)
     h->keeper = keeper;
     h->program = program;
     h->driver = driver;
+    h->driver_switches = -1;
     return h;
 }
 
 void hang_free(struct hang *h)
 {
     free(h);
+}
+
+double hang_period(const struct hang *h)
+{
+    return h != NULL && h->driver ? HANG_PERIOD_DRIVER : HANG_PERIOD;
+}
+
+/* How often process pid went to sleep so far (voluntary_ctxt_switches); -1
+ * when it is gone. */
+static long voluntary_switches(pid_t pid)
+{
+    char *value = status_value(pid, "\nvoluntary_ctxt_switches:");
+    long n = value ? atol(value) : -1;
+
+    free(value);
+    return n;
 }
 
 /* The wait a sleeping thread is in, into buf: false when it may wake by itself. */
@@ -331,14 +356,26 @@ bool hang_sample(struct hang *h, size_t output)
     int n = box_processes(h->keeper, pids, HANG_MAX_PROCS);
     struct sample s = {0xcbf29ce484222325ULL, 0, true};
 
+    long driver_switches = -1;
+
     h->nwaits = 0;
     for (int i = 0; i < n; i++) {
-        if (h->driver && ns_pid(pids[i]) == h->program)
+        if (h->driver && ns_pid(pids[i]) == h->program) {
+            driver_switches = voluntary_switches(pids[i]);
             continue; /* the kit's driver: see the driver rule in hang.h */
+        }
         sample_process(h, pids[i], &s);
     }
+    /* under the driver rule, a driver that did not run since the last sample
+     * (starved, or gone) may still be about to act: this sample proves nothing */
+    bool driver_waited = driver_switches >= 0 && h->driver_switches >= 0 &&
+                         driver_switches - h->driver_switches >= 2;
+    if (h->driver)
+        h->driver_switches = driver_switches;
     if (!s.all_blocked || s.threads == 0 || n == HANG_MAX_PROCS)
         h->confirmed = 0;
+    else if (h->driver && h->confirmed > 0 && !driver_waited)
+        h->confirmed = 1;
     else if (h->confirmed > 0 && (s.print != h->last_print || output != h->last_output))
         h->confirmed = 1; /* blocked again, but something ran in between */
     else
@@ -364,7 +401,7 @@ char *hang_reason(const struct hang *h)
     sb_addf(&s,
             "hung: all %d thread%s blocked for %.1f s in waits without a timeout, with no CPU "
             "time used and no output:",
-            h->nthreads, h->nthreads == 1 ? "" : "s", HANG_PERIOD * (HANG_SAMPLES - 1));
+            h->nthreads, h->nthreads == 1 ? "" : "s", hang_period(h) * (HANG_SAMPLES - 1));
     for (int k = 0; k < h->nwaits; k++)
         sb_addf(&s, "%s %d of %s", k > 0 ? ";" : "", h->wait_count[order[k]], h->waits[order[k]]);
     return sb_detach(&s);

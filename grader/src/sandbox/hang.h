@@ -52,6 +52,14 @@
  * helper) wakes one of their threads, which the run counts see, and what it
  * prints (a "[gave up]" line) is output, which ends the window too.
  * Backtraces then come from the student's processes, not from the driver.
+ *
+ * Under the driver rule a confirmation also needs the driver to have run
+ * (slept and woken, at least twice) since the sample before: it has seen the
+ * student's processes blocked and chose to wait for them. A driver starved
+ * of the CPU (a loaded machine) could be about to feed them, so a sample
+ * where it did not run confirms nothing. That, and not the margin against
+ * starvation, is what the window must cover; so the driver rule samples
+ * every HANG_PERIOD_DRIVER (about 0.9 s in all).
  */
 #ifndef OSLABS_HANG_H
 #define OSLABS_HANG_H
@@ -60,9 +68,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define HANG_PERIOD    0.7 /* seconds between samples */
-#define HANG_SAMPLES   4   /* the first sets the baseline, three confirm: about 2.1 s */
-#define HANG_MAX_PROCS 256
+#define HANG_PERIOD        0.7 /* seconds between samples */
+#define HANG_PERIOD_DRIVER 0.3 /* under the driver rule */
+#define HANG_SAMPLES       4   /* the first sets the baseline, three confirm: about 2.1 s */
+#define HANG_MAX_PROCS     256
 
 struct hang;
 
@@ -70,6 +79,9 @@ struct hang;
  * box's program in the keeper's pid namespace; driver: see the driver rule. */
 struct hang *hang_new(pid_t keeper, pid_t program, bool driver);
 void hang_free(struct hang *h);
+
+/* Seconds between two samples of h. */
+double hang_period(const struct hang *h);
 
 /* Takes one sample; output is the number of bytes the box has written so
  * far. True once the hang is confirmed. */
