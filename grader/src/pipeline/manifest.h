@@ -40,6 +40,7 @@ struct test {
     int exit_status; /* -1: any */
     long memory_mb;  /* -1: kind's default */
     long nproc, fsize_mb, nofile;
+    double cpu_s;       /* CPU seconds each process may use (RLIMIT_CPU); 0: timeout x CPUs */
     enum box_hang hang; /* end the test once hung (sandbox/hang.h); default on */
     long disk_mb;       /* the disk quota (sandbox/disk.h); -1: the lab's */
     /* the program: command, or binary + case */

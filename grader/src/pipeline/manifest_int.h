@@ -31,6 +31,7 @@ enum key {
     K_NPROC,
     K_FSIZE,
     K_NOFILE,
+    K_CPU,
     K_HANG,
     K_DISK_MB,
     K_COMMAND,

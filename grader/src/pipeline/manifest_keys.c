@@ -42,6 +42,7 @@ const struct test_key test_keys[K_COUNT] = {
     {"nproc", K_NPROC, PROGRAM_KINDS},
     {"fsize", K_FSIZE, PROGRAM_KINDS},
     {"nofile", K_NOFILE, PROGRAM_KINDS},
+    {"cpu", K_CPU, PROGRAM_KINDS},
     {"hang", K_HANG, PROGRAM_KINDS},
     {"command", K_COMMAND, PROGRAM_KINDS & ~(1u << KIND_CMOCKA)},
     {"binary", K_BINARY, PROGRAM_KINDS & ~(1u << KIND_TRACE)},
@@ -340,6 +341,10 @@ static void set_program_key(struct parse *ps, struct test *t, enum key key, cons
         break;
     case K_NOFILE:
         set_long(ps, &t->nofile, value, 8, 65536, "nofile");
+        break;
+    case K_CPU:
+        if (parse_double(value, 0.1, 3600, &t->cpu_s) < 0)
+            problem(ps, ps->lineno, "cpu: '%s' is not a number of seconds in [0.1, 3600]", value);
         break;
     case K_HANG:
         choice = (int)t->hang;

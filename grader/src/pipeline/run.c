@@ -289,8 +289,10 @@ void run_tests(const struct host *host, struct stage *st, const struct run_opts 
     labguard_init(&s.guard, st->labdir);
     s.running = xcalloc(MAX_SLOTS, sizeof(*s.running));
     while (s.next < s.njobs || s.nrunning > 0) {
-        while (s.next < s.njobs && opts->fail_fast && s.queue[s.next].run > 0 &&
-               s.queue[s.next].res->outcome == OUT_FAIL) {
+        /* a test's own repeats (a race run 20 times) stop at the first failure,
+         * which fails it; --repeat N, which measures flakiness, runs them all */
+        while (s.next < s.njobs && (opts->fail_fast || opts->repeat <= 1) &&
+               s.queue[s.next].run > 0 && s.queue[s.next].res->outcome == OUT_FAIL) {
             s.next++; /* the test's verdict is known already: failed */
             s.done++;
         }

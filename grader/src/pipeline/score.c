@@ -126,7 +126,13 @@ void score_tests(struct test_result *res, size_t n)
         if (!r->selected)
             continue;
         r->score = r->outcome == OUT_PASS ? r->test->points : 0;
-        if (r->outcome == OUT_FAIL && r->runs > 1) {
+        if (r->outcome == OUT_FAIL && r->runs < r->planned) {
+            char *why = xasprintf("failed in one of its %d runs (%d passed before; the other %d "
+                                  "were not needed): %s",
+                                  r->planned, r->passed, r->planned - r->runs, r->reason);
+            free(r->reason);
+            r->reason = why;
+        } else if (r->outcome == OUT_FAIL && r->runs > 1) {
             char *why = xasprintf("passed %d/%d; first failure: %s", r->passed, r->runs, r->reason);
             free(r->reason);
             r->reason = why;

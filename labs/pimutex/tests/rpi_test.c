@@ -27,6 +27,11 @@
 #define COUNTER_THREADS 4
 #define COUNTER_ITERS   10000
 #define WAIT_MS         3000 /* longest wait for anything that must happen */
+/* A waiter that used this much CPU time has spun, not slept; waiters that
+ * all sleep this long, nobody running, will never wake. Both are far beyond
+ * what a correct lock shows, even on a loaded machine (CPU time and thread
+ * states are the kernel's, not the clock's). */
+#define STUCK_MS 300
 
 /* ---- helpers ---- */
 
@@ -235,21 +240,34 @@ static void unlock_not_owner(void **state)
 
 /* ---- rpi-waiter-sleeps-in-kernel and rpi-unlock-hands-over ---- */
 
-/* Waits until thread TID sleeps and M's word has FUTEX_WAITERS. */
-static void wait_for_kernel_waiter(rpi_mutex_t *m, pid_t tid)
+/* Waits until H's thread sleeps and M's word has FUTEX_WAITERS; fails as
+ * soon as it is clear that it never will: it spins (STUCK_MS of CPU time),
+ * or it sleeps without FUTEX_WAITERS for STUCK_MS. */
+static void wait_for_kernel_waiter(rpi_mutex_t *m, struct holder *h)
 {
     struct timespec pause = {0, 1000000};
+    double cpu_start = oslabs_thread_cpu_ms(h->thread), asleep_since = -1;
     char st = '?';
 
     for (int i = 0; i < WAIT_MS; i++) {
-        st = oslabs_thread_state((int)tid);
+        st = oslabs_thread_state((int)h->tid);
         if (st == 'S' && (word_of(m) & FUTEX_WAITERS))
             return;
+        double now = oslabs_now_ms();
+        if (st != 'S')
+            asleep_since = -1;
+        else if (asleep_since < 0)
+            asleep_since = now;
+        if (oslabs_thread_cpu_ms(h->thread) - cpu_start >= STUCK_MS ||
+            (asleep_since >= 0 && now - asleep_since >= STUCK_MS))
+            break;
         nanosleep(&pause, NULL);
     }
     print_error("expected the waiter to sleep in the kernel (state S) with FUTEX_WAITERS set in "
-                "the word within %d ms; actual: state %c, word 0x%x\n",
-                WAIT_MS, st, word_of(m));
+                "the word; actual: state %c, word 0x%x, after %.0f ms of CPU time (%s)\n",
+                st, word_of(m), oslabs_thread_cpu_ms(h->thread) - cpu_start,
+                st == 'S' ? "asleep without FUTEX_WAITERS: not in FUTEX_LOCK_PI"
+                          : "it spins instead of sleeping");
     fail();
 }
 
@@ -262,7 +280,7 @@ static void set_up_waiter(rpi_mutex_t *m, struct holder *a, struct holder *b)
     holder_start(b, m);
     for (int i = 0; i < WAIT_MS && __atomic_load_n(&b->tid, __ATOMIC_ACQUIRE) == 0; i++)
         usleep(1000);
-    wait_for_kernel_waiter(m, b->tid);
+    wait_for_kernel_waiter(m, b);
     if ((word_of(m) & FUTEX_TID_MASK) != (uint32_t)a->tid) {
         print_error("expected the owner's TID %d in the word, actual 0x%x\n", (int)a->tid,
                     word_of(m));
@@ -315,16 +333,24 @@ static void unlock_hands_over(void **state)
 struct counter {
     rpi_mutex_t m;
     volatile long value;
-    int bad_owner; /* times the word did not hold the owner's TID */
-    int errors;    /* non-zero returns */
+    int tids[COUNTER_THREADS]; /* each thread's, once it runs */
+    int bad_owner;             /* times the word did not hold the owner's TID */
+    int errors;                /* non-zero returns */
     sem_t finished;
+};
+
+struct counter_thread {
+    struct counter *c;
+    int index;
 };
 
 static void *counter_main(void *arg)
 {
-    struct counter *c = arg;
+    struct counter_thread *ct = arg;
+    struct counter *c = ct->c;
     uint32_t tid = (uint32_t)gettid();
 
+    __atomic_store_n(&c->tids[ct->index], (int)tid, __ATOMIC_RELEASE);
     for (int i = 0; i < COUNTER_ITERS; i++) {
         long v;
 
@@ -345,19 +371,54 @@ static void *counter_main(void *arg)
     return NULL;
 }
 
+/* True when every thread not finished has slept for STUCK_MS with the
+ * counter unchanged: a lost wake-up, nobody left to wake them. */
+static bool counter_stuck(struct counter *c, int finished, long *last, double *since)
+{
+    bool all_asleep = finished < COUNTER_THREADS;
+    double now = oslabs_now_ms();
+
+    for (int i = 0; i < COUNTER_THREADS; i++) {
+        char st = oslabs_thread_state(__atomic_load_n(&c->tids[i], __ATOMIC_ACQUIRE));
+        if (st != 'S' && st != '?') /* '?': it finished, or has not started */
+            all_asleep = false;
+    }
+    if (!all_asleep || c->value != *last) {
+        *last = c->value;
+        *since = now;
+        return false;
+    }
+    return now - *since >= STUCK_MS;
+}
+
 static void counter_mutual_exclusion(void **state)
 {
     static struct counter c;
+    static struct counter_thread ct[COUNTER_THREADS];
     pthread_t t[COUNTER_THREADS];
     int finished = 0;
+    long last = -1;
+    bool stuck = false;
+    double since = oslabs_now_ms(), deadline = since + 2 * WAIT_MS;
 
     (void)state;
     rpi_mutex_init(&c.m);
     sem_init(&c.finished, 0, 0);
-    for (int i = 0; i < COUNTER_THREADS; i++)
-        assert_int_equal(pthread_create(&t[i], NULL, counter_main, &c), 0);
-    while (finished < COUNTER_THREADS && sem_wait_ms(&c.finished, 2 * WAIT_MS) == 0)
-        finished++;
+    for (int i = 0; i < COUNTER_THREADS; i++) {
+        ct[i] = (struct counter_thread){&c, i};
+        assert_int_equal(pthread_create(&t[i], NULL, counter_main, &ct[i]), 0);
+    }
+    while (finished < COUNTER_THREADS && oslabs_now_ms() < deadline &&
+           !(stuck = counter_stuck(&c, finished, &last, &since)))
+        if (sem_wait_ms(&c.finished, 10) == 0)
+            finished++;
+    if (stuck) {
+        print_error("expected all %d threads to finish, actual: %d finished; the others all slept "
+                    "in rpi_mutex_lock for %d ms with the counter unchanged (at %ld): a lost "
+                    "wake-up, nobody is left to wake them\n",
+                    COUNTER_THREADS, finished, STUCK_MS, c.value);
+        fail();
+    }
     if (finished < COUNTER_THREADS) {
         print_error("expected all %d threads to finish within %d ms, actual: %d finished (the "
                     "others are still blocked in rpi_mutex_lock: a lost wake-up?)\n",

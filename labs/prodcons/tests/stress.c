@@ -247,6 +247,20 @@ static long items_got(void)
     return total;
 }
 
+/* Every consumer's loop ended (its bbuf_get failed) before the buffer was
+ * closed: nothing will take an item again. */
+static bool consumers_gave_up(void)
+{
+    int finished;
+
+    for (long i = 0; i < opt.consumers; i++) {
+        read_progress(&consumer[i], &finished);
+        if (!finished)
+            return false;
+    }
+    return true;
+}
+
 /* How long nothing may move in the current phase, in ms. */
 static long stall_limit_ms(void)
 {
@@ -257,6 +271,9 @@ static long stall_limit_ms(void)
     pthread_mutex_unlock(&phase_lock);
     if (closed && !under_valgrind() && items_got() == opt.producers * opt.items)
         return WAKE_STALL_MS;
+    /* with no consumer left, only the free slots can still fill: at once */
+    if (!closed && consumers_gave_up())
+        return under_valgrind() ? DRAIN_STALL_SECONDS * 1000 : WAKE_STALL_MS;
     return (closed && opt.stall_seconds > DRAIN_STALL_SECONDS ? DRAIN_STALL_SECONDS
                                                               : opt.stall_seconds) *
            1000;
@@ -282,7 +299,15 @@ static void report_stall(void)
             fprintf(stderr, "  consumer %ld: got %ld, still inside bbuf_get\n", i, n);
     }
     fprintf(stderr, "  items got so far: %ld of %ld\n", total, opt.producers * opt.items);
-    if (stall_limit_ms() == WAKE_STALL_MS)
+    pthread_mutex_lock(&phase_lock);
+    bool closed = draining;
+    pthread_mutex_unlock(&phase_lock);
+    if (!closed && consumers_gave_up())
+        fprintf(stderr,
+                "  every consumer's loop ended before the buffer was closed (consumer "
+                "0: %s): nobody takes the items still to come\n",
+                consumer[0].err > 0 ? strerror(consumer[0].err) : "more items than were put");
+    else if (stall_limit_ms() == WAKE_STALL_MS)
         fprintf(stderr, "  every item was got and the buffer closed: bbuf_close did not wake "
                         "the consumers asleep in bbuf_get\n");
     print_thread_states();
