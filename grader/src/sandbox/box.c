@@ -127,7 +127,7 @@ static struct box *box_new(const struct box_spec *spec)
     b->start = now_seconds();
     b->oom_kills_at_start = kernel_oom_kills();
     b->deadline = b->start + spec->timeout;
-    b->next_sample = b->start + (spec->hang == HANG_DRIVER ? HANG_PERIOD_DRIVER : HANG_PERIOD);
+    b->next_sample = b->start + hang_period(spec->hang == HANG_DRIVER);
     return b;
 }
 
@@ -361,7 +361,7 @@ static void watch_hang(struct box *b, double now)
         return;
     if (b->hang == NULL)
         b->hang = hang_new(b->keeper, b->program_pid, b->spec.hang == HANG_DRIVER);
-    b->next_sample = now + hang_period(b->hang);
+    b->next_sample = now + hang_period(b->spec.hang == HANG_DRIVER);
     size_t output = b->out.len + b->out_dropped + b->err.len + b->err_dropped;
     if (hang_sample(b->hang, output)) {
         b->hang_reason = hang_reason(b->hang);

@@ -35,8 +35,9 @@
 #define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
 #endif
 
-/* valgrind keeps this many descriptors at the top of the limit (10 before 3.17) */
-#define VALGRIND_RESERVED_FDS 10
+/* valgrind keeps 10 or 12 descriptors (by version) at the top of the limit */
+#define VALGRIND_RESERVED_MIN 10
+#define VALGRIND_RESERVED_MAX 12
 
 /* Every way to change the file system that this kernel's Landlock knows. */
 static __u64 write_accesses(int abi)
@@ -101,16 +102,16 @@ static int open_valgrind_log(const char *file)
     struct rlimit rl;
     int fd, target;
 
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < 2 * VALGRIND_RESERVED_FDS ||
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < 2 * VALGRIND_RESERVED_MAX ||
         rl.rlim_cur > INT_MAX / 2)
         return -1;
-    bool above = rl.rlim_max == RLIM_INFINITY || rl.rlim_cur + 12 <= rl.rlim_max;
+    bool above = rl.rlim_max == RLIM_INFINITY || rl.rlim_cur + VALGRIND_RESERVED_MAX <= rl.rlim_max;
     if (!above && rl.rlim_max != rl.rlim_cur) {
         rl.rlim_cur = rl.rlim_max;
         if (rl.rlim_cur > INT_MAX / 2 || setrlimit(RLIMIT_NOFILE, &rl) < 0)
             return -1;
     }
-    target = above ? (int)rl.rlim_cur + VALGRIND_RESERVED_FDS - 1 : (int)rl.rlim_cur - 1;
+    target = above ? (int)rl.rlim_cur + VALGRIND_RESERVED_MIN - 1 : (int)rl.rlim_cur - 1;
     fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
         return -1;

@@ -202,9 +202,9 @@ void hang_free(struct hang *h)
     free(h);
 }
 
-double hang_period(const struct hang *h)
+double hang_period(bool driver)
 {
-    return h != NULL && h->driver ? HANG_PERIOD_DRIVER : HANG_PERIOD;
+    return driver ? HANG_PERIOD_DRIVER : HANG_PERIOD;
 }
 
 /* How often process pid went to sleep so far (voluntary_ctxt_switches); -1
@@ -355,7 +355,6 @@ bool hang_sample(struct hang *h, size_t output)
     pid_t pids[HANG_MAX_PROCS];
     int n = box_processes(h->keeper, pids, HANG_MAX_PROCS);
     struct sample s = {0xcbf29ce484222325ULL, 0, true};
-
     long driver_switches = -1;
 
     h->nwaits = 0;
@@ -401,7 +400,7 @@ char *hang_reason(const struct hang *h)
     sb_addf(&s,
             "hung: all %d thread%s blocked for %.1f s in waits without a timeout, with no CPU "
             "time used and no output:",
-            h->nthreads, h->nthreads == 1 ? "" : "s", hang_period(h) * (HANG_SAMPLES - 1));
+            h->nthreads, h->nthreads == 1 ? "" : "s", hang_period(h->driver) * (HANG_SAMPLES - 1));
     for (int k = 0; k < h->nwaits; k++)
         sb_addf(&s, "%s %d of %s", k > 0 ? ";" : "", h->wait_count[order[k]], h->waits[order[k]]);
     return sb_detach(&s);

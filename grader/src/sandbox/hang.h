@@ -57,9 +57,9 @@
  * (slept and woken, at least twice) since the sample before: it has seen the
  * student's processes blocked and chose to wait for them. A driver starved
  * of the CPU (a loaded machine) could be about to feed them, so a sample
- * where it did not run confirms nothing. That, and not the margin against
- * starvation, is what the window must cover; so the driver rule samples
- * every HANG_PERIOD_DRIVER (about 0.9 s in all).
+ * where it did not run confirms nothing. The window then needs no margin
+ * against starvation, so the driver rule samples every HANG_PERIOD_DRIVER
+ * (about 0.9 s in all).
  */
 #ifndef OSLABS_HANG_H
 #define OSLABS_HANG_H
@@ -80,8 +80,8 @@ struct hang;
 struct hang *hang_new(pid_t keeper, pid_t program, bool driver);
 void hang_free(struct hang *h);
 
-/* Seconds between two samples of h. */
-double hang_period(const struct hang *h);
+/* Seconds between two samples (driver: under the driver rule). */
+double hang_period(bool driver);
 
 /* Takes one sample; output is the number of bytes the box has written so
  * far. True once the hang is confirmed. */
