@@ -121,7 +121,10 @@ static int is_idle(struct driver *d, void *arg)
 
 static int is_helper(struct driver *d, pid_t pid);
 
-/* Below the shell, nothing runs but helpers (which run until released). */
+/* Below the shell, nothing runs but helpers (which run until released), and
+ * no signal is still on its way to one: a ^Z the shell forwarded to a job of
+ * two processes may have stopped the one the shell waits for and not yet the
+ * other, and the next signal must not overtake it. */
 static int only_helpers_run(struct driver *d)
 {
     static pid_t pids[1024];
@@ -129,7 +132,9 @@ static int only_helpers_run(struct driver *d)
 
     for (int i = 0; i < n; i++) {
         char st = proc_state(pids[i]);
-        if (st != 0 && st != 'Z' && st != 'T' && st != 't' && !is_helper(d, pids[i]))
+        if (st == 0 || st == 'Z' || st == 'T' || st == 't')
+            continue;
+        if (!is_helper(d, pids[i]) || proc_signal_pending(pids[i]))
             return 0;
     }
     return 1;
