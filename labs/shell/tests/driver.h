@@ -59,6 +59,8 @@ struct driver {
     struct partial out, err;
     struct helper helpers[MAX_HELPERS];
     int nhelpers;
+    long spin_sleeps; /* the shell's sleeps when we last saw it sleep (-1: never looked) */
+    long spin_cpu_ms; /* and its CPU time then: see shell_spinning() */
 };
 
 /* driver_io.c */
@@ -73,8 +75,10 @@ void io_kill_all(struct driver *d);
 /* driver_proc.c: every function answers "don't know" as 0 / false */
 char proc_state(pid_t pid);                        /* 'R', 'S', 'T', 'Z', ...; 0: gone */
 int proc_blocked(pid_t pid, long *nr, long *arg0); /* 1: off-CPU in syscall nr */
+int proc_off_cpu(pid_t pid);                       /* 1: off the CPU, in a call or not */
 int proc_signal_pending(pid_t pid);                /* 1: an unblocked signal is pending */
 long proc_cpu_ms(pid_t pid);                       /* user + system time */
+long proc_sleeps(pid_t pid); /* how often it went to sleep (voluntary switches); -1: gone */
 pid_t proc_ppid(pid_t pid);
 int proc_children(pid_t ppid, pid_t *out, char *states, int max);
 int proc_descendants(pid_t root, pid_t *out, int max);

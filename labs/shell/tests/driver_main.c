@@ -113,6 +113,40 @@ static int wait_for(struct driver *d, int (*cond)(struct driver *, void *), void
     }
 }
 
+/*
+ * A shell that busy-waits for its foreground job never blocks, so it would
+ * never look quiescent and every settle would wait out its best effort (a
+ * second, which a trace of 60 steps under valgrind turns into a minute).
+ * One that has used SPIN_CPU_MS of CPU since we last saw it sleep, with
+ * nothing unread on its stdin and no signal on its way, is spinning: no
+ * shell computes that long between reading a line and waiting for the job
+ * it started (a correct one under valgrind takes a few ms), so it waits in a
+ * loop, as ready for the next signal as a blocked one. The CPU check of
+ * hygiene-cpu is what fails it for spinning.
+ */
+#define SPIN_CPU_MS 300
+
+static int shell_spinning(struct driver *d)
+{
+    long sleeps = proc_sleeps(d->shell), cpu = proc_cpu_ms(d->shell);
+
+    if (d->exited || sleeps < 0 || cpu < 0)
+        return 0;
+    if (sleeps != d->spin_sleeps) {
+        d->spin_sleeps = sleeps;
+        d->spin_cpu_ms = cpu;
+        return 0;
+    }
+    return cpu - d->spin_cpu_ms >= SPIN_CPU_MS && io_stdin_unread(d) == 0 &&
+           !proc_signal_pending(d->shell);
+}
+
+/* Blocked, or spinning in a wait loop: whatever we sent has been taken in. */
+static int shell_waits(struct driver *d)
+{
+    return shell_blocked(d, 0) || shell_spinning(d);
+}
+
 static int is_idle(struct driver *d, void *arg)
 {
     (void)arg;
@@ -121,20 +155,24 @@ static int is_idle(struct driver *d, void *arg)
 
 static int is_helper(struct driver *d, pid_t pid);
 
-/* Below the shell, nothing runs but helpers (which run until released), and
- * no signal is still on its way to one: a ^Z the shell forwarded to a job of
- * two processes may have stopped the one the shell waits for and not yet the
- * other, and the next signal must not overtake it. */
+/* Below the shell, nothing runs but helpers, each asleep in its wait for the
+ * driver (one that just registered may not be there yet; stopped there, it
+ * shows where it waits), and no signal is still on its way to one: a ^Z the
+ * shell forwarded to a job of two processes may have stopped the one the
+ * shell waits for and not yet the other, and the next signal must not
+ * overtake it. */
 static int only_helpers_run(struct driver *d)
 {
     static pid_t pids[1024];
     int n = proc_descendants(d->shell, pids, 1024);
+    long nr, arg0;
 
     for (int i = 0; i < n; i++) {
         char st = proc_state(pids[i]);
         if (st == 0 || st == 'Z' || st == 'T' || st == 't')
             continue;
-        if (!is_helper(d, pids[i]) || proc_signal_pending(pids[i]))
+        if (!is_helper(d, pids[i]) || st != 'S' || !proc_blocked(pids[i], &nr, &arg0) ||
+            proc_signal_pending(pids[i]))
             return 0;
     }
     return 1;
@@ -144,7 +182,7 @@ static int only_helpers_run(struct driver *d)
 static int is_quiescent(struct driver *d, void *arg)
 {
     (void)arg;
-    return d->exited || (shell_blocked(d, 0) && only_helpers_run(d) && shell_blocked(d, 0));
+    return d->exited || (shell_waits(d) && only_helpers_run(d) && shell_waits(d));
 }
 
 static void settle(struct driver *d, double seconds)
@@ -244,17 +282,16 @@ struct want_state {
 };
 
 /* The helper is in the wanted state, and a stopped one is truly off the CPU
- * (it has told its parent). */
+ * (it has told its parent): stopped in a system call or not. */
 static int has_state(struct driver *d, void *arg)
 {
     struct want_state *w = arg;
     char st = proc_state(w->pid);
-    long nr, a0;
 
     (void)d;
     if (strcmp(state_word(st), w->word) != 0)
         return 0;
-    return st != 'T' || proc_blocked(w->pid, &nr, &a0);
+    return st != 'T' || proc_off_cpu(w->pid);
 }
 
 static int signal_number(const char *name)
@@ -644,6 +681,7 @@ int main(int argc, char **argv)
     int opt;
 
     d.timeout = 4.0;
+    d.spin_sleeps = -1;
     while ((opt = getopt(argc, argv, "+t:em")) != -1) {
         if (opt == 't')
             d.timeout = atof(optarg);

@@ -75,6 +75,17 @@ long proc_cpu_ms(pid_t pid)
     return (long)((utime + stime) * 1000 / (unsigned long)sysconf(_SC_CLK_TCK));
 }
 
+long proc_sleeps(pid_t pid)
+{
+    char buf[4096];
+    const char *p;
+
+    if (read_proc(pid, "status", buf, sizeof(buf)) < 0 ||
+        (p = strstr(buf, "\nvoluntary_ctxt_switches:")) == NULL)
+        return -1;
+    return strtol(p + strlen("\nvoluntary_ctxt_switches:"), NULL, 10);
+}
+
 /*
  * /proc/PID/syscall reads "NR ARG0 ..." only once the task is off the CPU
  * (the kernel waits for that), "running" otherwise: so a number means the
@@ -91,6 +102,13 @@ int proc_blocked(pid_t pid, long *nr, long *arg0)
         return 0;
     *arg0 = (long)a0;
     return 1;
+}
+
+int proc_off_cpu(pid_t pid)
+{
+    char buf[256];
+
+    return read_proc(pid, "syscall", buf, sizeof(buf)) > 0 && strncmp(buf, "running", 7) != 0;
 }
 
 static unsigned long long status_mask(const char *status, const char *key)

@@ -1,6 +1,7 @@
 /*
  * sync.c - the helper's side of the driver's TSH_SYNC socket.
  */
+#define _GNU_SOURCE /* ppoll */
 #include "sync.h"
 
 #include <errno.h>
@@ -41,13 +42,21 @@ int sync_register(const char *name)
     return fd;
 }
 
+/*
+ * ppoll, not poll: a poll stopped and continued (^Z, then fg or bg) is resumed
+ * as restart_syscall, which hides from /proc whether it waits with a timeout,
+ * so the grader could not tell a helper waiting for the driver from one that
+ * wakes by itself, and a shell hung beside it would wait out the timeout.
+ * ppoll is resumed as ppoll, its timeout argument in plain view.
+ */
 int sync_wait(int fd, int timeout_ms)
 {
     struct pollfd p = {.fd = fd, .events = POLLIN};
+    struct timespec limit = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
     unsigned char byte;
 
     for (;;) {
-        int n = poll(&p, fd >= 0 ? 1 : 0, timeout_ms);
+        int n = ppoll(&p, fd >= 0 ? 1 : 0, timeout_ms < 0 ? NULL : &limit, NULL);
         if (n < 0 && errno == EINTR)
             continue; /* stopped and continued, or a caught signal */
         if (n <= 0)
