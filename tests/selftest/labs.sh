@@ -2,7 +2,8 @@
 # labs.sh LAB... - for each lab: its manifest is valid, its solution scores
 # 100% in every one of SOLUTION_RUNS runs, its skeleton builds and scores
 # at most 10%, and every mutant in tests/mutants/LAB fails the tests its
-# header names in every one of MUTANT_RUNS runs. (The unfinished
+# header names in every one of MUTANT_RUNS runs, and each independent
+# correct submission in tests/independent/LAB scores full marks. (The unfinished
 # submissions of tests/unfinished are graded by make bench.) Every graded
 # test must be named by some mutant: a test no bug can fail proves nothing. The
 # solution's runs happen with the other cores busy (a CPU hog), where races
@@ -15,6 +16,7 @@ cd "$(dirname "$0")/../.."
 
 SOLUTION_RUNS=${SOLUTION_RUNS:-10}
 MUTANT_RUNS=${MUTANT_RUNS:-1}
+INDEPENDENT_RUNS=${INDEPENDENT_RUNS:-3}
 MUTANT_FAIL_FAST=${MUTANT_FAIL_FAST:-1}
 
 hogs=()
@@ -57,6 +59,21 @@ check_solution() {
         skip_for "$why" "$lab: the solution's test $t"
     done
     check "$lab: results.json matches Gradescope's schema" validate_results_json "$o/solution.json"
+}
+
+# Each independent correct submission (tests/independent/LAB/NAME, written
+# from the handout alone) scores full marks in every run.
+check_independent() {
+    local lab=$1 o=$OUT/labs/$lab dir name score max
+    for dir in tests/independent/"$lab"/*/; do
+        [ -d "$dir" ] || continue
+        name=$(basename "$dir")
+        $GRADER run "$lab" --submission "$dir" --repeat "$INDEPENDENT_RUNS" \
+            --json "$o/independent-$name.json" >"$o/independent-$name.txt" 2>&1
+        score=$(json "$o/independent-$name.json" .score)
+        max=$(json "$o/independent-$name.json" .extra_data.max_score)
+        expect_eq "$lab: the independent submission $name scores full marks in each of $INDEPENDENT_RUNS runs (see $o/independent-$name.txt)" "$max" "$score"
+    done
 }
 
 check_skeleton() {
@@ -145,6 +162,7 @@ for lab in "$@"; do
     check "$lab: the manifest is valid" $GRADER check "$lab"
     hog_on
     check_solution "$lab"
+    check_independent "$lab"
     [ "${SOAK_HOG:-0}" = 1 ] || hog_off
     check_skeleton "$lab"
     export -f grade_mutant must_fail
