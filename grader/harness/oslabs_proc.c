@@ -31,6 +31,22 @@ char oslabs_thread_state(int tid)
     return (p != NULL && p[1] == ' ') ? p[2] : '?';
 }
 
+long long oslabs_thread_runs(int tid)
+{
+    char path[64];
+    unsigned long long ran, waited, runs;
+    FILE *f;
+    int n;
+
+    snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    n = fscanf(f, "%llu %llu %llu", &ran, &waited, &runs);
+    fclose(f);
+    return n == 3 ? (long long)runs : -1;
+}
+
 int oslabs_count_threads(void)
 {
     DIR *d = opendir("/proc/self/task");

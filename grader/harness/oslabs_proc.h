@@ -24,6 +24,11 @@
  * from /proc/self/task/TID/stat; '?' if the thread is gone. */
 char oslabs_thread_state(int tid);
 
+/* How often thread tid of this process has been put on a CPU so far (the
+ * run count of /proc/self/task/TID/schedstat): unchanged between two reads
+ * means it did not run at all in between. -1 if it cannot be read. */
+long long oslabs_thread_runs(int tid);
+
 /* Threads of this process, as /proc/self/task lists them; -1 on error. */
 int oslabs_count_threads(void);
 

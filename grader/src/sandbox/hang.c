@@ -202,8 +202,24 @@ void hang_free(struct hang *h)
     free(h);
 }
 
+/* Does the kernel count every run of a thread (schedstat)? See hang.h. */
+static bool exact_run_counts(void)
+{
+    static int known = -1;
+
+    if (known < 0) {
+        unsigned long long ran, waited, runs;
+        char *text = read_file_max("/proc/self/schedstat", 256, NULL);
+        known = text != NULL && sscanf(text, "%llu %llu %llu", &ran, &waited, &runs) == 3;
+        free(text);
+    }
+    return known;
+}
+
 double hang_period(bool driver)
 {
+    if (exact_run_counts())
+        return HANG_PERIOD_EXACT;
     return driver ? HANG_PERIOD_DRIVER : HANG_PERIOD;
 }
 
@@ -398,7 +414,7 @@ char *hang_reason(const struct hang *h)
     }
     sb_init(&s);
     sb_addf(&s,
-            "hung: all %d thread%s blocked for %.1f s in waits without a timeout, with no CPU "
+            "hung: all %d thread%s blocked for %.2g s in waits without a timeout, with no CPU "
             "time used and no output:",
             h->nthreads, h->nthreads == 1 ? "" : "s", hang_period(h->driver) * (HANG_SAMPLES - 1));
     for (int k = 0; k < h->nwaits; k++)

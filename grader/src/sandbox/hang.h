@@ -20,7 +20,7 @@
  * permission, a race with its exit), counts as not blocked either: when in
  * doubt, the timeout decides.
  *
- * The box is hung when, at HANG_SAMPLES samples in a row (HANG_PERIOD
+ * The box is hung when, at HANG_SAMPLES samples in a row (hang_period()
  * apart), every thread is blocked in an untimed wait, no thread has run
  * since the sample before (its run count and run time are unchanged), no
  * process came or went and the box wrote no output. Why that window: one
@@ -28,10 +28,20 @@
  * two steps (a pipeline handing over, a thread about to be woken by a
  * signal already on its way); the run counts prove that nothing at all ran
  * in between, and a healthy program handing work back and forth wakes some
- * thread many times a second. Three confirmations over about 2 s leave a
- * wide margin under a loaded machine (a woken thread waits for a CPU in
- * state R, which is not blocked), and still end a deadlocked 12-20 s test
- * in about 2 s.
+ * thread many times a second. A woken thread waits for a CPU in state R,
+ * which is not blocked, so a loaded machine cannot make a sample look hung.
+ * Where the kernel keeps schedstat (/proc/.../schedstat: every run of a
+ * thread counted, its run time in ns), a run between two samples always
+ * shows, however short. Then the window's length is not what makes it
+ * sound: the samples are read faster than one period, so between the
+ * first sample's last read and the last sample's first one every thread
+ * was asleep in an untimed wait and none ran, and nothing outside the box
+ * wakes such a wait (see below). The samples are HANG_PERIOD_EXACT apart
+ * (the window is about 0.45 s). Where the kernel has no schedstat, run time
+ * comes from utime and stime in clock ticks, which a run shorter than a
+ * tick can leave unchanged: the samples are then HANG_PERIOD apart (about
+ * 2.1 s), HANG_PERIOD_DRIVER under the driver rule, so that a program that
+ * moves at all is seen moving.
  *
  * A wait with no timeout is ended from outside only by another thread or
  * process of the box (all blocked too), by a signal from outside (only the
@@ -58,8 +68,7 @@
  * student's processes blocked and chose to wait for them. A driver starved
  * of the CPU (a loaded machine) could be about to feed them, so a sample
  * where it did not run confirms nothing. The window then needs no margin
- * against starvation, so the driver rule samples every HANG_PERIOD_DRIVER
- * (about 0.9 s in all).
+ * against starvation.
  */
 #ifndef OSLABS_HANG_H
 #define OSLABS_HANG_H
@@ -68,9 +77,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define HANG_PERIOD        0.7 /* seconds between samples */
-#define HANG_PERIOD_DRIVER 0.3 /* under the driver rule */
-#define HANG_SAMPLES       4   /* the first sets the baseline, three confirm: about 2.1 s */
+#define HANG_PERIOD_EXACT  0.15 /* seconds between samples, exact run counts (schedstat) */
+#define HANG_PERIOD        0.7  /* run counts in clock ticks */
+#define HANG_PERIOD_DRIVER 0.3  /* run counts in clock ticks, under the driver rule */
+#define HANG_SAMPLES       4    /* the first sets the baseline, three confirm */
 #define HANG_MAX_PROCS     256
 
 struct hang;

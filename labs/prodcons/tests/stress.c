@@ -45,6 +45,13 @@
  * hundred ms even at a load of 100 on 2 cores). Not under valgrind, whose
  * threads take turns: DRAIN_STALL_SECONDS there. */
 #define WAKE_STALL_MS 1000
+/* Whatever the phase: main and every worker still in its loop asleep, and
+ * not one of them put on a CPU for this long (their schedstat run counts
+ * unchanged), while no item moved. Nothing is left to wake them: the only
+ * other threads, the observer and this watchdog, never post or close.
+ * (Under valgrind too: a thread woken in the buffer runs before it can wait
+ * for valgrind's lock, and that run counts.) */
+#define SETTLED_STALL_MS 300
 
 struct opts {
     long producers, consumers, capacity, items;
@@ -146,6 +153,9 @@ static void *consumer_main(void *arg)
     long limit = opt.producers * opt.items;
     void *item;
 
+    pthread_mutex_lock(&w->lock);
+    w->tid = gettid();
+    pthread_mutex_unlock(&w->lock);
     for (;;) {
         if (bbuf_get(buf, &item) != 0) {
             progress(w, 1, errno);
@@ -279,13 +289,51 @@ static long stall_limit_ms(void)
            1000;
 }
 
+/* Adds thread tid's run count to *runs; false unless it is asleep (S). */
+static bool asleep_into(int tid, long long *runs)
+{
+    long long n = tid > 0 ? oslabs_thread_runs(tid) : -1;
+
+    if (n < 0 || oslabs_thread_state(tid) != 'S')
+        return false;
+    *runs = *runs * 1000003 + n + tid;
+    return true;
+}
+
+/* Main and every worker still in its loop are asleep: *runs then sums up
+ * their run counts (to compare with the next look). */
+static bool all_asleep(long long *runs)
+{
+    int finished;
+
+    *runs = 0;
+    if (!asleep_into((int)getpid(), runs))
+        return false;
+    for (int k = 0; k < 2; k++) {
+        struct worker *side = k == 0 ? producer : consumer;
+        long n = k == 0 ? opt.producers : opt.consumers;
+        for (long i = 0; i < n; i++) {
+            pthread_mutex_lock(&side[i].lock);
+            int tid = side[i].tid;
+            finished = side[i].finished;
+            pthread_mutex_unlock(&side[i].lock);
+            if (!finished && !asleep_into(tid, runs))
+                return false;
+        }
+    }
+    return true;
+}
+
 /* The watchdog's report on a hang, then exit 1. */
-static void report_stall(void)
+static void report_stall(long quiet_ms, bool settled)
 {
     int finished;
     long total = 0;
 
-    fprintf(stderr, "HANG: no item moved for %ld ms (phase: %s)\n", stall_limit_ms(), get_phase());
+    fprintf(stderr, "HANG: no item moved for %ld ms (phase: %s)\n", quiet_ms, get_phase());
+    if (settled)
+        fprintf(stderr, "  and main and every thread still in bbuf_put or bbuf_get slept all that "
+                        "time: none of them was woken\n");
     for (long i = 0; i < opt.producers; i++) {
         long n = read_progress(&producer[i], &finished);
         if (!finished)
@@ -315,16 +363,20 @@ static void report_stall(void)
     _exit(1);
 }
 
-/* Every 100 ms, sums the progress of all workers; reports a stall. */
+/* Every 100 ms, sums the progress of all workers; reports a stall: no item
+ * moved for the phase's limit, or for SETTLED_STALL_MS with every thread
+ * that could move it asleep and never run in between. */
 static void *watchdog_main(void *arg)
 {
-    long last = -1, still = 0;
+    long last = -1, still = 0, asleep = 0;
+    long long last_runs = -1;
     int finished;
 
     (void)arg;
     for (;;) {
         struct timespec deadline = oslabs_realtime_in_ms(100);
         long now = 0;
+        long long runs;
         if (sem_timedwait(&watchdog_stop, &deadline) == 0)
             return NULL;
         for (long i = 0; i < opt.producers; i++)
@@ -333,8 +385,13 @@ static void *watchdog_main(void *arg)
             now += read_progress(&consumer[i], &finished) + finished;
         still = (now == last) ? still + 1 : 0;
         last = now;
+        bool settled = all_asleep(&runs);
+        asleep = still > 0 && settled && runs == last_runs ? asleep + 1 : 0;
+        last_runs = settled ? runs : -1;
+        if (asleep * 100 >= SETTLED_STALL_MS)
+            report_stall(asleep * 100, true);
         if (still * 100 >= stall_limit_ms())
-            report_stall();
+            report_stall(still * 100, false);
     }
 }
 

@@ -7,15 +7,19 @@
  * Tasks that must stay running wait on `gate`, a semaphore the test posts.
  * Worker threads are counted in /proc/self/task while tasks are held there.
  */
+#define _GNU_SOURCE /* gettid */
 #include "oslabs_test.h"
 
 #include "oslabs_proc.h"
 #include "tpool.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A call counts as blocked once its thread has been asleep inside it this
  * long in a row (oslabs_wait_asleep says why one glimpse is not enough). */
@@ -172,6 +176,30 @@ static void tpool_runs_each_task_once(void **state)
 /* tpool-never-more-than-n-workers: with 8 tasks that hold their worker, a
  * pool of 3 runs exactly 3 at once and the process never has more than 3
  * threads besides the test's own. */
+/* Waits (at most 500 ms) until every thread but this one has slept at two
+ * looks in a row: a new pool's workers have started and wait for work, or
+ * are gone. Submitting before that would race with them starting. */
+static void wait_workers_idle(void)
+{
+    double end = oslabs_now_ms() + 500;
+    int quiet = 0;
+
+    while (quiet < 2 && oslabs_now_ms() < end) {
+        DIR *d = opendir("/proc/self/task");
+        struct dirent *e;
+        bool asleep = d != NULL;
+        while (d != NULL && (e = readdir(d)) != NULL) {
+            int tid = atoi(e->d_name);
+            if (tid > 0 && tid != (int)gettid() && oslabs_thread_state(tid) != 'S')
+                asleep = false;
+        }
+        if (d != NULL)
+            closedir(d);
+        quiet = asleep ? quiet + 1 : 0;
+        oslabs_sleep_ms(5);
+    }
+}
+
 static void tpool_never_more_than_n_workers(void **state)
 {
     int base = oslabs_count_threads();
@@ -179,6 +207,7 @@ static void tpool_never_more_than_n_workers(void **state)
     tpool_t *p = create(3, 16);
 
     (void)state;
+    wait_workers_idle();
     for (int i = 0; i < 8; i++)
         submit(p, gated_run, i);
     wait_running(3);
