@@ -32,6 +32,8 @@
  * what a correct lock shows, even on a loaded machine (CPU time and thread
  * states are the kernel's, not the clock's). */
 #define STUCK_MS 300
+#define STR_(x)  #x
+#define STR(x)   STR_(x)
 
 /* ---- helpers ---- */
 
@@ -135,13 +137,47 @@ static void holder_start(struct holder *h, rpi_mutex_t *m)
     assert_int_equal(pthread_create(&h->thread, NULL, holder_main, h), 0);
 }
 
+/* Waits for H's lock call to return, at most WAIT_MS. Gives up sooner once
+ * H has slept STUCK_MS in a row without once being put on a CPU (its
+ * schedstat run count unchanged): the test makes no unlock while it waits,
+ * so whatever could wake H is over, and it never will. */
+static enum oslabs_asleep holder_lock_returns(struct holder *h)
+{
+    double end = oslabs_now_ms() + WAIT_MS, since = oslabs_now_ms();
+    long long last = -1;
+
+    while (sem_wait_ms(&h->locked, 5) < 0) {
+        double now = oslabs_now_ms();
+        pid_t tid = __atomic_load_n(&h->tid, __ATOMIC_ACQUIRE);
+        long long runs = tid > 0 ? oslabs_thread_runs(tid) : -1;
+        if (runs < 0 || oslabs_thread_state(tid) != 'S' || runs != last) {
+            last = runs;
+            since = now;
+        } else if (now - since >= STUCK_MS) {
+            return OSLABS_ASLEEP;
+        }
+        if (now > end)
+            return OSLABS_AWAKE;
+    }
+    return OSLABS_RETURNED;
+}
+
+/* How a lock call that did not return was left. */
+static const char *still_blocked(enum oslabs_asleep how)
+{
+    return how == OSLABS_ASLEEP
+               ? "still blocked, asleep " STR(STUCK_MS) " ms without once being woken"
+               : "still blocked after " STR(WAIT_MS) " ms";
+}
+
 /* Waits until H's lock call returned 0. */
 static void holder_wait_locked(struct holder *h)
 {
-    if (sem_wait_ms(&h->locked, WAIT_MS) < 0) {
-        print_error("expected the helper's rpi_mutex_lock to return within %d ms, actual: "
-                    "still blocked\n",
-                    WAIT_MS);
+    enum oslabs_asleep how = holder_lock_returns(h);
+
+    if (how != OSLABS_RETURNED) {
+        print_error("expected the helper's rpi_mutex_lock to return, actual: %s\n",
+                    still_blocked(how));
         fail();
     }
     expect_err("the helper's rpi_mutex_lock", h->lock_err, 0);
@@ -309,10 +345,11 @@ static void unlock_hands_over(void **state)
     (void)state;
     set_up_waiter(&m, &a, &b);
     holder_unlock(&a);
-    if (sem_wait_ms(&b.locked, WAIT_MS) < 0) {
-        print_error("expected the waiter to own the mutex within %d ms of the unlock, actual: "
-                    "still blocked (word 0x%x)\n",
-                    WAIT_MS, word_of(&m));
+    enum oslabs_asleep how = holder_lock_returns(&b);
+    if (how != OSLABS_RETURNED) {
+        print_error("expected the waiter to own the mutex after the unlock, actual: %s (word "
+                    "0x%x)\n",
+                    still_blocked(how), word_of(&m));
         fail();
     }
     expect_err("the waiter's rpi_mutex_lock", b.lock_err, 0);

@@ -26,6 +26,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <semaphore.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,7 +49,8 @@
 /* Whatever the phase: main and every worker still in its loop asleep, and
  * not one of them put on a CPU for this long (their schedstat run counts
  * unchanged), while no item moved. Nothing is left to wake them: the only
- * other threads, the observer and this watchdog, never post or close.
+ * other threads, this watchdog and the observer (seen outside bbuf_count),
+ * never post, close or hold the buffer's lock.
  * (Under valgrind too: a thread woken in the buffer runs before it can wait
  * for valgrind's lock, and that run counts.) */
 #define SETTLED_STALL_MS 300
@@ -86,6 +88,8 @@ static bbuf_t *buf;
 static struct worker producer[MAX_THREADS], consumer[MAX_THREADS];
 static sem_t observer_stop, watchdog_stop;
 static size_t max_count_seen;
+/* The observer is inside bbuf_count (it may hold the buffer's lock then). */
+static atomic_bool observer_inside;
 /* What main is doing, for the watchdog's report; under phase_lock (main
  * writes it while the watchdog may read it). */
 static pthread_mutex_t phase_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -177,7 +181,9 @@ static void *observer_main(void *arg)
 
     (void)arg;
     while (sem_trywait(&observer_stop) != 0) {
+        atomic_store(&observer_inside, true);
         size_t n = bbuf_count(buf);
+        atomic_store(&observer_inside, false);
         if (n > max_count_seen)
             max_count_seen = n;
         if (opt.pace)
@@ -300,14 +306,16 @@ static bool asleep_into(int tid, long long *runs)
     return true;
 }
 
-/* Main and every worker still in its loop are asleep: *runs then sums up
- * their run counts (to compare with the next look). */
+/* Main and every worker still in its loop are asleep, and the observer is
+ * not inside bbuf_count (a lock it holds there, preempted, would keep them
+ * asleep without a bug): *runs then sums up their run counts (to compare
+ * with the next look). */
 static bool all_asleep(long long *runs)
 {
     int finished;
 
     *runs = 0;
-    if (!asleep_into((int)getpid(), runs))
+    if (atomic_load(&observer_inside) || !asleep_into((int)getpid(), runs))
         return false;
     for (int k = 0; k < 2; k++) {
         struct worker *side = k == 0 ? producer : consumer;
