@@ -7,8 +7,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <linux/futex.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 char oslabs_thread_state(int tid)
@@ -45,6 +47,34 @@ long long oslabs_thread_runs(int tid)
     n = fscanf(f, "%llu %llu %llu", &ran, &waited, &runs);
     fclose(f);
     return n == 3 ? (long long)runs : -1;
+}
+
+bool oslabs_thread_waits_untimed(int tid)
+{
+    char path[64];
+    long nr;
+    unsigned long uaddr, op, val, timeout;
+    FILE *f;
+    int n;
+
+    snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return false;
+    n = fscanf(f, "%ld %lx %lx %lx %lx", &nr, &uaddr, &op, &val, &timeout);
+    fclose(f);
+    if (n != 5 || nr != SYS_futex || timeout != 0)
+        return false;
+    switch (op & FUTEX_CMD_MASK) {
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET:
+    case FUTEX_LOCK_PI:
+    case FUTEX_LOCK_PI2:
+    case FUTEX_WAIT_REQUEUE_PI:
+        return oslabs_thread_state(tid) == 'S';
+    default:
+        return false;
+    }
 }
 
 int oslabs_count_threads(void)

@@ -29,6 +29,13 @@ char oslabs_thread_state(int tid);
  * means it did not run at all in between. -1 if it cannot be read. */
 long long oslabs_thread_runs(int tid);
 
+/* Thread tid of this process sleeps in a wait that only another thread can
+ * end: a futex wait with no timeout (sem_wait, pthread_cond_wait, a mutex,
+ * a join), read from /proc/self/task/TID/syscall. False for a timed wait
+ * (sem_timedwait, pthread_cond_timedwait, nanosleep), which ends by
+ * itself, for any other call, and when it runs. */
+bool oslabs_thread_waits_untimed(int tid);
+
 /* Threads of this process, as /proc/self/task lists them; -1 on error. */
 int oslabs_count_threads(void);
 

@@ -138,9 +138,10 @@ static void holder_start(struct holder *h, rpi_mutex_t *m)
 }
 
 /* Waits for H's lock call to return, at most WAIT_MS. Gives up sooner once
- * H has slept STUCK_MS in a row without once being put on a CPU (its
- * schedstat run count unchanged): the test makes no unlock while it waits,
- * so whatever could wake H is over, and it never will. */
+ * H has slept STUCK_MS in a row in a wait with no timeout without once being
+ * put on a CPU (its schedstat run count unchanged): the test makes no
+ * unlock while it waits, so whatever could wake H is over, and it never
+ * will. */
 static enum oslabs_asleep holder_lock_returns(struct holder *h)
 {
     double end = oslabs_now_ms() + WAIT_MS, since = oslabs_now_ms();
@@ -150,7 +151,7 @@ static enum oslabs_asleep holder_lock_returns(struct holder *h)
         double now = oslabs_now_ms();
         pid_t tid = __atomic_load_n(&h->tid, __ATOMIC_ACQUIRE);
         long long runs = tid > 0 ? oslabs_thread_runs(tid) : -1;
-        if (runs < 0 || oslabs_thread_state(tid) != 'S' || runs != last) {
+        if (runs < 0 || !oslabs_thread_waits_untimed(tid) || runs != last) {
             last = runs;
             since = now;
         } else if (now - since >= STUCK_MS) {

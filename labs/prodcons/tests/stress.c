@@ -46,9 +46,9 @@
  * hundred ms even at a load of 100 on 2 cores). Not under valgrind, whose
  * threads take turns: DRAIN_STALL_SECONDS there. */
 #define WAKE_STALL_MS 1000
-/* Whatever the phase: main and every worker still in its loop asleep, and
- * not one of them put on a CPU for this long (their schedstat run counts
- * unchanged), while no item moved. Nothing is left to wake them: the only
+/* Whatever the phase: main and every worker still in its loop asleep in a
+ * wait with no timeout, and not one of them put on a CPU for this long
+ * (their schedstat run counts unchanged), while no item moved. Nothing is left to wake them: the only
  * other threads, this watchdog and the observer (seen outside bbuf_count),
  * never post, close or hold the buffer's lock.
  * (Under valgrind too: a thread woken in the buffer runs before it can wait
@@ -295,12 +295,14 @@ static long stall_limit_ms(void)
            1000;
 }
 
-/* Adds thread tid's run count to *runs; false unless it is asleep (S). */
+/* Adds thread tid's run count to *runs; false unless it sleeps in a wait
+ * with no timeout (a timed one, a bbuf that polls for close, ends by
+ * itself). */
 static bool asleep_into(int tid, long long *runs)
 {
     long long n = tid > 0 ? oslabs_thread_runs(tid) : -1;
 
-    if (n < 0 || oslabs_thread_state(tid) != 'S')
+    if (n < 0 || !oslabs_thread_waits_untimed(tid))
         return false;
     *runs = *runs * 1000003 + n + tid;
     return true;

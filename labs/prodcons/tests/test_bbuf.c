@@ -7,16 +7,20 @@
  * needs a thread to be blocked waits until it sees it asleep inside the
  * call. Items are small integers cast to pointers; NULL is an item too.
  */
+#define _GNU_SOURCE /* gettid */
 #include "oslabs_test.h"
 
 #include "bbuf.h"
 #include "oslabs_proc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 /* A call counts as blocked once its thread has been asleep inside it this
  * long in a row (oslabs_wait_asleep says why one glimpse is not enough). */
@@ -27,6 +31,11 @@
 #define WAIT_MS      500  /* how long to wait for a helper to fall asleep */
 #define CPU_LIMIT_MS 5.0
 #define SPIN_MS      50.0 /* CPU time that shows a call spins instead of sleeping */
+/* Every other thread asleep in a wait with no timeout, none run for this
+ * long: nothing is left to wake them (see calls_return) */
+#define SETTLED_MS 300
+#define STR_(x)    #x
+#define STR(x)     STR_(x)
 
 static struct oslabs_call calls[8];
 
@@ -97,12 +106,73 @@ static struct oslabs_call *start_call(int i, oslabs_call_fn fn, bbuf_t *b, void 
     return c;
 }
 
+/* Every thread but this one sleeps in a wait with no timeout; *runs then
+ * sums up their run counts, to compare with the next look. */
+static bool others_asleep(long long *runs)
+{
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *e;
+    bool asleep = d != NULL;
+
+    *runs = 0;
+    while (asleep && (e = readdir(d)) != NULL) {
+        int tid = atoi(e->d_name);
+        if (tid <= 0 || tid == (int)gettid())
+            continue;
+        long long n = oslabs_thread_runs(tid);
+        asleep = n >= 0 && oslabs_thread_waits_untimed(tid);
+        *runs = *runs * 1000003 + n + tid;
+    }
+    if (d != NULL)
+        closedir(d);
+    return asleep;
+}
+
+/* Waits until each of the n calls cs returned, at most ms. Gives up sooner
+ * (*settled) once every other thread has slept SETTLED_MS in a wait with no
+ * timeout without once being put on a CPU: the test touches nothing while
+ * it waits, so nothing is left to wake them. Returns how many are still
+ * inside their call. */
+static int calls_return(struct oslabs_call *cs, int n, int ms, bool *settled)
+{
+    double end = oslabs_now_ms() + ms, since = oslabs_now_ms();
+    long long last = -1;
+
+    *settled = false;
+    for (;;) {
+        int inside = 0;
+        for (int i = 0; i < n; i++)
+            inside += !atomic_load(&cs[i].done);
+        double now = oslabs_now_ms();
+        if (inside == 0 || now > end)
+            return inside;
+        long long runs;
+        bool quiet = others_asleep(&runs);
+        if (!quiet || runs != last)
+            since = now;
+        else if (now - since >= SETTLED_MS) {
+            *settled = true;
+            return inside;
+        }
+        last = quiet ? runs : -1;
+        oslabs_sleep_ms(2);
+    }
+}
+
+/* What more there is to say of calls that did not return. */
+static const char *how_blocked(bool settled)
+{
+    return settled ? " (asleep " STR(SETTLED_MS) " ms without once being woken)" : "";
+}
+
 /* Fails unless c returned within ms. */
 static void must_return(struct oslabs_call *c, int ms, const char *when)
 {
-    if (!oslabs_call_wait(c, ms))
-        fail_msg("%s %s: expected it to return within %d ms, actual: still blocked", op_name(c->fn),
-                 when, ms);
+    bool settled;
+
+    if (calls_return(c, 1, ms, &settled) > 0)
+        fail_msg("%s %s: expected it to return within %d ms, actual: still blocked%s",
+                 op_name(c->fn), when, ms, how_blocked(settled));
     oslabs_call_join(c);
 }
 
@@ -541,16 +611,12 @@ static void close_wakes_all(bbuf_t *b, oslabs_call_fn fn, int n, const char *whe
     }
     bbuf_close(b);
     /* one deadline for all: each has PROMPT_MS from the close, not from the last one's */
-    double end = oslabs_now_ms() + PROMPT_MS;
-    for (int i = 0; i < n; i++) {
-        double left = end - oslabs_now_ms();
-        if (!oslabs_call_wait(&calls[i], left > 0 ? (int)left : 0))
-            stuck++;
-    }
+    bool settled;
+    stuck = calls_return(calls, n, PROMPT_MS, &settled);
     if (stuck > 0)
         fail_msg("bbuf_close with %d threads asleep in %s: expected all to return within %d ms, "
-                 "actual: %d still blocked",
-                 n, op_name(fn), PROMPT_MS, stuck);
+                 "actual: %d still blocked%s",
+                 n, op_name(fn), PROMPT_MS, stuck, how_blocked(settled));
     for (int i = 0; i < n; i++) {
         oslabs_call_join(&calls[i]);
         must_be(&calls[i], -1, EPIPE, "woken by bbuf_close");
