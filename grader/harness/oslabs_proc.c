@@ -49,6 +49,24 @@ long long oslabs_thread_runs(int tid)
     return n == 3 ? (long long)runs : -1;
 }
 
+bool oslabs_thread_busy_ms(int tid, double *ran_ms, double *queued_ms)
+{
+    char path[64];
+    unsigned long long ran, queued;
+    FILE *f;
+    int n;
+
+    snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return false;
+    n = fscanf(f, "%llu %llu", &ran, &queued);
+    fclose(f);
+    *ran_ms = (double)ran / 1e6;
+    *queued_ms = (double)queued / 1e6;
+    return n == 2;
+}
+
 bool oslabs_thread_waits_untimed(int tid)
 {
     char path[64];

@@ -29,6 +29,12 @@ char oslabs_thread_state(int tid);
  * means it did not run at all in between. -1 if it cannot be read. */
 long long oslabs_thread_runs(int tid);
 
+/* Thread tid's time on a CPU and time runnable but waiting for one, in ms,
+ * from /proc/self/task/TID/schedstat; false if it cannot be read. A thread
+ * that never sleeps spends all its time in one or the other, however loaded
+ * the machine. */
+bool oslabs_thread_busy_ms(int tid, double *ran_ms, double *queued_ms);
+
 /* Thread tid of this process sleeps in a wait that only another thread can
  * end: a futex wait with no timeout (sem_wait, pthread_cond_wait, a mutex,
  * a join), read from /proc/self/task/TID/syscall. False for a timed wait

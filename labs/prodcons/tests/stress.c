@@ -48,11 +48,11 @@
 #define WAKE_STALL_MS 1000
 /* Whatever the phase: main and every worker still in its loop asleep in a
  * wait with no timeout, and not one of them put on a CPU for this long
- * (their schedstat run counts unchanged), while no item moved. Nothing is left to wake them: the only
- * other threads, this watchdog and the observer (seen outside bbuf_count),
- * never post, close or hold the buffer's lock.
- * (Under valgrind too: a thread woken in the buffer runs before it can wait
- * for valgrind's lock, and that run counts.) */
+ * (their schedstat run counts unchanged), while no item moved. Nothing is
+ * left to wake them: the only other threads, this watchdog and the
+ * observer (seen outside bbuf_count), never post, close or hold the
+ * buffer's lock. (Under valgrind too: a thread woken in the buffer runs
+ * before it can wait for valgrind's lock, and that run counts.) */
 #define SETTLED_STALL_MS 300
 
 struct opts {
