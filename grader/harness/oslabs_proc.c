@@ -33,26 +33,11 @@ char oslabs_thread_state(int tid)
     return (p != NULL && p[1] == ' ') ? p[2] : '?';
 }
 
-long long oslabs_thread_runs(int tid)
+/* The three counters of /proc/self/task/TID/schedstat: ns on a CPU, ns
+ * runnable but waiting for one, times put on a CPU. False if unreadable. */
+static bool read_schedstat(int tid, unsigned long long v[3])
 {
     char path[64];
-    unsigned long long ran, waited, runs;
-    FILE *f;
-    int n;
-
-    snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
-    f = fopen(path, "r");
-    if (f == NULL)
-        return -1;
-    n = fscanf(f, "%llu %llu %llu", &ran, &waited, &runs);
-    fclose(f);
-    return n == 3 ? (long long)runs : -1;
-}
-
-bool oslabs_thread_busy_ms(int tid, double *ran_ms, double *queued_ms)
-{
-    char path[64];
-    unsigned long long ran, queued;
     FILE *f;
     int n;
 
@@ -60,11 +45,27 @@ bool oslabs_thread_busy_ms(int tid, double *ran_ms, double *queued_ms)
     f = fopen(path, "r");
     if (f == NULL)
         return false;
-    n = fscanf(f, "%llu %llu", &ran, &queued);
+    n = fscanf(f, "%llu %llu %llu", &v[0], &v[1], &v[2]);
     fclose(f);
-    *ran_ms = (double)ran / 1e6;
-    *queued_ms = (double)queued / 1e6;
-    return n == 2;
+    return n == 3;
+}
+
+long long oslabs_thread_runs(int tid)
+{
+    unsigned long long v[3];
+
+    return read_schedstat(tid, v) ? (long long)v[2] : -1;
+}
+
+bool oslabs_thread_busy_ms(int tid, double *ran_ms, double *queued_ms)
+{
+    unsigned long long v[3];
+
+    if (!read_schedstat(tid, v))
+        return false;
+    *ran_ms = (double)v[0] / 1e6;
+    *queued_ms = (double)v[1] / 1e6;
+    return true;
 }
 
 bool oslabs_thread_waits_untimed(int tid)
