@@ -42,6 +42,12 @@ bool oslabs_thread_busy_ms(int tid, double *ran_ms, double *queued_ms);
  * itself, for any other call, and when it runs. */
 bool oslabs_thread_waits_untimed(int tid);
 
+/* Every thread of this process but the caller sleeps in a wait with no
+ * timeout (oslabs_thread_waits_untimed); *runs then sums up their run
+ * counts: the same sum at a later look, with the caller waking nobody in
+ * between, means none of them ran, and none ever will by itself. */
+bool oslabs_others_asleep(long long *runs);
+
 /* Threads of this process, as /proc/self/task lists them; -1 on error. */
 int oslabs_count_threads(void);
 

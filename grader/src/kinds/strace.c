@@ -35,6 +35,7 @@ static void strace_spec(struct run_ctx *ctx, struct box_spec *spec)
     if (ctx->phase == 0) {
         push_strace(ctx);
         kind_program_spec(ctx, spec);
+        spec->traced = true; /* under hang = driver, the driver is strace's child */
         return;
     }
     kind_push_program(ctx, ctx->test->checker);

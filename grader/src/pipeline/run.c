@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "pipeline/run.h"
 #include "pipeline/labguard.h"
+#include "sandbox/backtrace.h"
 #include "sandbox/box.h"
 #include "sandbox/disk.h"
 #include "sandbox/hostlock.h"
@@ -48,7 +49,8 @@ struct sched {
     bool serial_running;
     bool slot_busy[MAX_SLOTS];
     size_t done;
-    struct labguard guard; /* the staged lab as built */
+    struct labguard guard;       /* the staged lab as built */
+    struct backtrace_seen *seen; /* where tests hung, with a backtrace shown */
 };
 
 /* Skips every run of tests whose requirements this machine lacks. */
@@ -97,11 +99,13 @@ static int take_slot(struct sched *s)
     die("no free slot");
 }
 
-static void start_phase(struct job *j)
+static void start_phase(struct sched *s, struct job *j)
 {
     struct box_spec spec;
 
     kind_spec(&j->ctx, &spec);
+    spec.seen = s->seen;
+    spec.name = j->res->test->name;
     j->box = box_start(&spec);
 }
 
@@ -119,7 +123,7 @@ static void start_job(struct sched *s, struct job *j)
     j->ctx.disk = j->disk;
     /* blocks only when nothing of ours runs (see can_start) */
     hostlock_take(t->serial ? HOSTLOCK_EXCLUSIVE : HOSTLOCK_SHARED);
-    start_phase(j);
+    start_phase(s, j);
     s->running[s->nrunning++] = j;
     if (t->serial)
         s->serial_running = true;
@@ -218,7 +222,7 @@ static void advance(struct sched *s, struct job *j, int index)
     j->box = NULL;
     pretend_machine_fault(j, &r);
     if (kind_judge(&j->ctx, &r)) {
-        start_phase(j);
+        start_phase(s, j);
         return;
     }
     finish_job(s, j, index);
@@ -287,6 +291,7 @@ void run_tests(const struct host *host, struct stage *st, const struct run_opts 
     skip_unavailable(host, res, n);
     make_queue(&s, res, n);
     labguard_init(&s.guard, st->labdir);
+    s.seen = backtrace_seen_new();
     s.running = xcalloc(MAX_SLOTS, sizeof(*s.running));
     while (s.next < s.njobs || s.nrunning > 0) {
         /* a test's own repeats (a race run 20 times) stop at the first failure,
@@ -302,6 +307,7 @@ void run_tests(const struct host *host, struct stage *st, const struct run_opts 
     }
     score_tests(res, n);
     labguard_free(&s.guard);
+    backtrace_seen_free(s.seen);
     free(s.running);
     free(s.queue);
 }

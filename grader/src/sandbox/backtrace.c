@@ -11,6 +11,13 @@
 #include <string.h>
 
 #define GDB_TIMEOUT 20.0
+#define SEEN_MAX    64 /* distinct hangs remembered per run; more are all shown */
+
+struct backtrace_seen {
+    uint64_t print[SEEN_MAX];
+    char *test[SEEN_MAX];
+    int n;
+};
 
 struct box *backtrace_start(const struct host *host, const pid_t *pids, int n)
 {
@@ -87,4 +94,32 @@ char *backtrace_collect(struct box *gdb)
         text = filter_backtrace(r.out);
     box_result_free(&r);
     return text;
+}
+
+struct backtrace_seen *backtrace_seen_new(void)
+{
+    return xcalloc(1, sizeof(struct backtrace_seen));
+}
+
+void backtrace_seen_free(struct backtrace_seen *seen)
+{
+    if (seen == NULL)
+        return;
+    for (int i = 0; i < seen->n; i++)
+        free(seen->test[i]);
+    free(seen);
+}
+
+const char *backtrace_seen_by(struct backtrace_seen *seen, uint64_t print, const char *test)
+{
+    if (seen == NULL || print == 0)
+        return NULL;
+    for (int i = 0; i < seen->n; i++)
+        if (seen->print[i] == print)
+            return seen->test[i];
+    if (seen->n < SEEN_MAX) {
+        seen->print[seen->n] = print;
+        seen->test[seen->n++] = xstrdup(test);
+    }
+    return NULL;
 }

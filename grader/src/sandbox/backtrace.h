@@ -6,6 +6,7 @@
 #ifndef OSLABS_BACKTRACE_H
 #define OSLABS_BACKTRACE_H
 
+#include <stdint.h>
 #include <sys/types.h>
 #include "sandbox/box.h"
 
@@ -17,5 +18,19 @@ struct box *backtrace_start(const struct host *host, const pid_t *pids, int n);
 
 /* Collects the finished gdb box: threads and frames only. A new string. */
 char *backtrace_collect(struct box *gdb);
+
+/* Where process pid waits (stackprint.c): equal for two processes of the
+ * same programs waiting on the same call path; 0 when it cannot be read. */
+uint64_t backtrace_stack_print(pid_t pid);
+
+/* The hangs whose backtrace a run has shown, by stack print: forty tests
+ * hung in the same place show one backtrace, and the others name it. */
+struct backtrace_seen;
+struct backtrace_seen *backtrace_seen_new(void);
+void backtrace_seen_free(struct backtrace_seen *seen);
+
+/* The test that showed the backtrace of print, or NULL after recording
+ * test as the one that shows it (always NULL for print 0). */
+const char *backtrace_seen_by(struct backtrace_seen *seen, uint64_t print, const char *test);
 
 #endif

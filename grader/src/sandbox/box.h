@@ -62,6 +62,8 @@
 
 #define BOX_OUTPUT_CAP (64 * 1024)
 
+struct backtrace_seen;
+
 struct box_limits {
     double cpu_s;  /* CPU seconds per process; 0: none */
     long as_mb;    /* address space; 0: none */
@@ -88,19 +90,23 @@ struct box_spec {
     bool untrusted; /* namespaces and the uid below */
     uid_t uid;      /* used when the grader is root */
     gid_t gid;
-    unsigned caps;             /* enum cap_flag, kept across the uid change */
-    bool verdict;              /* open the harness verdict pipe as fd 3 */
-    bool backtrace;            /* on a timeout or a hang, gdb backtraces first */
-    enum box_hang hang;        /* end a hung box at once (hang.h) */
-    bool stop_flood;           /* end the program once its output passes BOX_OUTPUT_CAP */
-    const char *readonly_path; /* with a mount namespace: made read-only inside the box (the
+    unsigned caps;               /* enum cap_flag, kept across the uid change */
+    bool verdict;                /* open the harness verdict pipe as fd 3 */
+    bool backtrace;              /* on a timeout or a hang, gdb backtraces first */
+    struct backtrace_seen *seen; /* a hang in the same place as one of these is not traced
+                                    again (backtrace.h); NULL: every one is */
+    const char *name;            /* the test, as the one that showed a backtrace */
+    enum box_hang hang;          /* end a hung box at once (hang.h) */
+    bool traced;                 /* the program is strace -f around the driver (hang.h) */
+    bool stop_flood;             /* end the program once its output passes BOX_OUTPUT_CAP */
+    const char *readonly_path;   /* with a mount namespace: made read-only inside the box (the
                                   staged lab, so no test can replace another's programs) */
-    const char *keep_path;     /* with a mount namespace: a fresh /tmp where only this directory
+    const char *keep_path;       /* with a mount namespace: a fresh /tmp where only this directory
                               (the work directory) is still visible; NULL: the shared /tmp */
-    const char *disk_path;     /* with a mount namespace: the test's disk quota (disk.h), whose
+    const char *disk_path;       /* with a mount namespace: the test's disk quota (disk.h), whose
                               tmp, vartmp and shm become the box's /tmp, /var/tmp and /dev/shm;
                               the keeper ends the box when it is full; read by box_start only */
-    long disk_mb;              /* its size, for the report */
+    long disk_mb;                /* its size, for the report */
 };
 
 /* FLOODED: stopped when its output went past BOX_OUTPUT_CAP; HUNG: stopped

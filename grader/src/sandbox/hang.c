@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-#define MAX_WAITS 6 /* distinct "process: wait" pairs named in a reason */
+#define MAX_WAITS 6 /* distinct "process in wait" pairs (or zombies' names) in a reason */
 
 /* How a blocking call's timeout shows in its arguments. */
 enum timed { NEVER, ALWAYS, IF_PTR, IF_MS };
@@ -78,15 +78,22 @@ static const struct wait_call calls[] = {
     {SYS_openat, "open (a FIFO without its other end)", NEVER, 0, false},
 };
 
+/* Names counted, in the order first seen: at most MAX_WAITS of them. */
+struct tally {
+    char name[MAX_WAITS][128];
+    int count[MAX_WAITS], n;
+};
+
 struct hang {
     pid_t keeper, program;
-    bool driver;
+    bool driver, traced;
     long driver_switches; /* the driver's voluntary context switches, last sample */
     int confirmed;        /* samples in a row that found the box hung */
     uint64_t last_print;  /* fingerprint of the last sample */
     size_t last_output;   /* bytes written before it */
-    char waits[MAX_WAITS][128];
-    int wait_count[MAX_WAITS], nwaits, nthreads;
+    struct tally waits;   /* "comm in wait" of each blocked thread */
+    struct tally zombies; /* comm of each process that exited and was never reaped */
+    int nthreads;
 };
 
 /* What one sample found. */
@@ -169,6 +176,17 @@ static int box_processes(pid_t keeper, pid_t *out, int max)
     return n;
 }
 
+static bool thread_stat(pid_t pid, long tid, char *state, uint64_t *ran, uint64_t *runs);
+
+/* A process that exited and waits to be reaped: gdb cannot attach to it. */
+static bool is_zombie(pid_t pid)
+{
+    char state = '?';
+    uint64_t ran, runs;
+
+    return thread_stat(pid, pid, &state, &ran, &runs) && (state == 'Z' || state == 'X');
+}
+
 int hang_targets(pid_t keeper, pid_t program, bool driver, pid_t *out, int max)
 {
     pid_t all[HANG_MAX_PROCS];
@@ -181,18 +199,19 @@ int hang_targets(pid_t keeper, pid_t program, bool driver, pid_t *out, int max)
     if (top > 0 && !driver && k < max)
         out[k++] = top;
     for (int i = 0; i < n && k < max; i++)
-        if (all[i] != top)
+        if (all[i] != top && !is_zombie(all[i]))
             out[k++] = all[i];
     return k;
 }
 
-struct hang *hang_new(pid_t keeper, pid_t program, bool driver)
+struct hang *hang_new(pid_t keeper, pid_t program, bool driver, bool traced)
 {
     struct hang *h = xcalloc(1, sizeof(*h));
 
     h->keeper = keeper;
     h->program = program;
     h->driver = driver;
+    h->traced = driver && traced;
     h->driver_switches = -1;
     return h;
 }
@@ -261,21 +280,18 @@ static bool untimed_wait(const char *syscall_text, char *buf, size_t size)
     return false;
 }
 
-/* Counts one blocked thread of the process comm under its wait. */
-static void note_wait(struct hang *h, const char *comm, const char *wait)
+/* Counts one more of name in t. */
+static void tally_add(struct tally *t, const char *name)
 {
-    char key[128];
-
-    snprintf(key, sizeof(key), "%s in %s", comm, wait);
-    for (int i = 0; i < h->nwaits; i++) {
-        if (strcmp(h->waits[i], key) == 0) {
-            h->wait_count[i]++;
+    for (int i = 0; i < t->n; i++) {
+        if (strcmp(t->name[i], name) == 0) {
+            t->count[i]++;
             return;
         }
     }
-    if (h->nwaits < MAX_WAITS) {
-        snprintf(h->waits[h->nwaits], sizeof(h->waits[0]), "%s", key);
-        h->wait_count[h->nwaits++] = 1;
+    if (t->n < MAX_WAITS) {
+        snprintf(t->name[t->n], sizeof(t->name[0]), "%s", name);
+        t->count[t->n++] = 1;
     }
 }
 
@@ -321,9 +337,14 @@ static bool sample_thread(struct hang *h, pid_t pid, long tid, const char *comm,
     if (!thread_stat(pid, tid, &state, &ran, &runs))
         return true; /* gone: the process list changes, which the print shows */
     s->print = mix(mix(mix(s->print, (uint64_t)state), ran), runs);
-    if (state == 'Z' || state == 'X')
+    if (state == 'Z' || state == 'X') {
+        if (tid == pid) /* its parent never reaped it: often the very bug */
+            tally_add(&h->zombies, comm);
         return true;
+    }
     s->threads++;
+    if (state == 't' && h->traced)
+        return false; /* a ptrace stop: strace, left out, is about to resume it */
     if (state == 'T' || state == 't') {
         snprintf(wait, sizeof(wait), "stopped (SIGSTOP, SIGTSTP, SIGTTIN)");
     } else if (state == 'S') {
@@ -334,7 +355,9 @@ static bool sample_thread(struct hang *h, pid_t pid, long tid, const char *comm,
     }
     if (wait[0] == '\0')
         return false;
-    note_wait(h, comm, wait);
+    char key[128];
+    snprintf(key, sizeof(key), "%s in %s", comm, wait);
+    tally_add(&h->waits, key);
     return true;
 }
 
@@ -366,19 +389,41 @@ static void sample_process(struct hang *h, pid_t pid, struct sample *s)
     closedir(d);
 }
 
+enum role { STUDENT, DRIVER, TRACER };
+
+/* Under the driver rule, whose is process pid (a host pid)? The program is
+ * the driver, or under a tracer the tracer, whose child is then the driver.
+ * *program is the program's host pid once seen (parents come first). */
+static enum role role_of(const struct hang *h, pid_t pid, pid_t *program)
+{
+    if (*program < 0 && ns_pid(pid) == h->program) {
+        *program = pid;
+        return h->traced ? TRACER : DRIVER;
+    }
+    if (h->traced && *program > 0) {
+        char *ppid = status_value(pid, "\nPPid:");
+        bool child = ppid != NULL && atol(ppid) == (long)*program;
+        free(ppid);
+        if (child)
+            return DRIVER;
+    }
+    return STUDENT;
+}
+
 bool hang_sample(struct hang *h, size_t output)
 {
-    pid_t pids[HANG_MAX_PROCS];
+    pid_t pids[HANG_MAX_PROCS], program = -1;
     int n = box_processes(h->keeper, pids, HANG_MAX_PROCS);
     struct sample s = {0xcbf29ce484222325ULL, 0, true};
     long driver_switches = -1;
 
-    h->nwaits = 0;
+    h->waits.n = h->zombies.n = 0;
     for (int i = 0; i < n; i++) {
-        if (h->driver && ns_pid(pids[i]) == h->program) {
+        enum role role = h->driver ? role_of(h, pids[i], &program) : STUDENT;
+        if (role == DRIVER)
             driver_switches = voluntary_switches(pids[i]);
+        if (role != STUDENT)
             continue; /* the kit's driver: see the driver rule in hang.h */
-        }
         sample_process(h, pids[i], &s);
     }
     /* under the driver rule, a driver that did not run since the last sample
@@ -401,23 +446,34 @@ bool hang_sample(struct hang *h, size_t output)
     return h->confirmed >= HANG_SAMPLES;
 }
 
-char *hang_reason(const struct hang *h)
+/* Appends t's names to s, the most common first, each as "COUNT of NAME". */
+static void add_tally(struct strbuf *s, const struct tally *t)
 {
-    struct strbuf s;
-    int order[MAX_WAITS]; /* the most common wait first */
+    int order[MAX_WAITS];
 
-    for (int i = 0; i < h->nwaits; i++) {
+    for (int i = 0; i < t->n; i++) {
         int j = i;
-        for (; j > 0 && h->wait_count[order[j - 1]] < h->wait_count[i]; j--)
+        for (; j > 0 && t->count[order[j - 1]] < t->count[i]; j--)
             order[j] = order[j - 1];
         order[j] = i;
     }
+    for (int k = 0; k < t->n; k++)
+        sb_addf(s, "%s %d of %s", k > 0 ? ";" : "", t->count[order[k]], t->name[order[k]]);
+}
+
+char *hang_reason(const struct hang *h)
+{
+    struct strbuf s;
+
     sb_init(&s);
     sb_addf(&s,
             "hung: all %d thread%s blocked for %.2g s in waits without a timeout, with no CPU "
             "time used and no output:",
             h->nthreads, h->nthreads == 1 ? "" : "s", hang_period(h->driver) * (HANG_SAMPLES - 1));
-    for (int k = 0; k < h->nwaits; k++)
-        sb_addf(&s, "%s %d of %s", k > 0 ? ";" : "", h->wait_count[order[k]], h->waits[order[k]]);
+    add_tally(&s, &h->waits);
+    if (h->zombies.n > 0) {
+        sb_adds(&s, "; zombies (exited, never reaped by their parent):");
+        add_tally(&s, &h->zombies);
+    }
     return sb_detach(&s);
 }

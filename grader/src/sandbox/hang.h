@@ -37,7 +37,7 @@
  * first sample's last read and the last sample's first one every thread
  * was asleep in an untimed wait and none ran, and nothing outside the box
  * wakes such a wait (see below). The samples are HANG_PERIOD_EXACT apart
- * (the window is about 0.45 s). Where the kernel has no schedstat, run time
+ * (the window is about 0.15 s). Where the kernel has no schedstat, run time
  * comes from utime and stime in clock ticks, which a run shorter than a
  * tick can leave unchanged: the samples are then HANG_PERIOD apart (about
  * 2.1 s), HANG_PERIOD_DRIVER under the driver rule, so that a program that
@@ -62,6 +62,10 @@
  * helper) wakes one of their threads, which the run counts see, and what it
  * prints (a "[gave up]" line) is output, which ends the window too.
  * Backtraces then come from the student's processes, not from the driver.
+ * Under strace (the strace kind: traced), the program is strace -f and the
+ * driver is its child: strace is left out too (it runs whenever a traced
+ * process makes a call), and a process in a ptrace stop (t) waits for it,
+ * so it counts as not blocked.
  *
  * Under the driver rule a confirmation also needs the driver to have run
  * (slept and woken, at least twice) since the sample before: it has seen the
@@ -77,7 +81,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define HANG_PERIOD_EXACT  0.15 /* seconds between samples, exact run counts (schedstat) */
+#define HANG_PERIOD_EXACT  0.05 /* seconds between samples, exact run counts (schedstat) */
 #define HANG_PERIOD        0.7  /* run counts in clock ticks */
 #define HANG_PERIOD_DRIVER 0.3  /* run counts in clock ticks, under the driver rule */
 #define HANG_SAMPLES       4    /* the first sets the baseline, three confirm */
@@ -86,8 +90,9 @@
 struct hang;
 
 /* A watcher for the box whose keeper is keeper (a host pid); program is the
- * box's program in the keeper's pid namespace; driver: see the driver rule. */
-struct hang *hang_new(pid_t keeper, pid_t program, bool driver);
+ * box's program in the keeper's pid namespace; driver: see the driver rule;
+ * traced: the program is strace -f and the driver its child. */
+struct hang *hang_new(pid_t keeper, pid_t program, bool driver, bool traced);
 void hang_free(struct hang *h);
 
 /* Seconds between two samples (driver: under the driver rule). */

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sandbox/backtrace.h"
 #include "sandbox/box.h"
 #include "sandbox/sweep.h"
 #include "lib/util.h"
@@ -203,6 +204,65 @@ static void hung_box_ends_early(void **state)
     assert_non_null(r.hang);
     assert_non_null(strstr(r.hang, "bash in read on fd 3"));
     box_result_free(&r);
+}
+
+/* A hung process whose child exited unreaped: the zombie is in the reason. */
+static void hang_names_zombies(void **state)
+{
+    struct box_result r;
+
+    (void)state;
+    if (!(host.ns_flags & CLONE_NEWPID))
+        skip();
+    run_watched("p=$(mktemp -u); mkfifo $p; exec 3<>$p; rm $p; /bin/true & exec cat <&3", &r);
+    assert_int_equal(r.end, BOX_HUNG);
+    assert_non_null(r.hang);
+    assert_non_null(strstr(r.hang, "1 of cat in read on fd 0"));
+    assert_non_null(strstr(r.hang, "zombies (exited, never reaped by their parent): 1 of true"));
+    box_result_free(&r);
+}
+
+/* Runs script with hang detection and backtraces, as test name of a run
+ * that remembers where its tests hung. */
+static void run_traced(const char *script, struct backtrace_seen *seen, const char *name,
+                       struct box_result *r)
+{
+    char *argv[] = {"bash", "-c", (char *)script, NULL};
+    struct box_spec spec;
+
+    sh_spec(&spec, argv, 20);
+    spec.hang = HANG_ON;
+    spec.backtrace = true;
+    spec.seen = seen;
+    spec.name = name;
+    box_run(&spec, r);
+    assert_int_equal(r->end, BOX_HUNG);
+    assert_non_null(r->backtrace);
+}
+
+/* A second hang in the same place names the first instead of repeating its
+ * backtrace; a hang elsewhere gets its own. */
+static void same_hang_is_traced_once(void **state)
+{
+    const char *in_read = "p=$(mktemp -u); mkfifo $p; exec 3<>$p; rm $p; read -u 3 x";
+    const char *in_wait = "p=$(mktemp -u); mkfifo $p; exec 3<>$p; rm $p; cat <&3";
+    struct backtrace_seen *seen = backtrace_seen_new();
+    struct box_result r;
+
+    (void)state;
+    if (!(host.ns_flags & CLONE_NEWPID) || access("/usr/bin/gdb", X_OK) != 0)
+        skip();
+    run_traced(in_read, seen, "first", &r);
+    assert_non_null(strstr(r.backtrace, "Thread 1"));
+    box_result_free(&r);
+    run_traced(in_read, seen, "second", &r);
+    assert_non_null(strstr(r.backtrace, "not taken again: first hung in the same place"));
+    box_result_free(&r);
+    run_traced(in_wait, seen, "third", &r); /* bash waits for cat: elsewhere */
+    assert_null(strstr(r.backtrace, "not taken again"));
+    assert_non_null(strstr(r.backtrace, "Thread 1"));
+    box_result_free(&r);
+    backtrace_seen_free(seen);
 }
 
 /* A 3 s sleep is a timed wait: never cut as hung. */
@@ -415,6 +475,8 @@ int main(void)
         cmocka_unit_test(flood_is_stopped_at_the_cap),
         cmocka_unit_test(hung_box_ends_early),
         cmocka_unit_test(sleeper_is_not_hung),
+        cmocka_unit_test(hang_names_zombies),
+        cmocka_unit_test(same_hang_is_traced_once),
         cmocka_unit_test(only_standard_fds_are_open),
         cmocka_unit_test(verdict_pipe_is_fd_3),
         cmocka_unit_test(unprivileged_when_root),

@@ -88,8 +88,10 @@ static bbuf_t *buf;
 static struct worker producer[MAX_THREADS], consumer[MAX_THREADS];
 static sem_t observer_stop, watchdog_stop;
 static size_t max_count_seen;
-/* The observer is inside bbuf_count (it may hold the buffer's lock then). */
+/* The observer is inside bbuf_count (it may hold the buffer's lock then),
+ * and how many of its calls returned (each released what it held). */
 static atomic_bool observer_inside;
+static atomic_long observer_returns;
 /* What main is doing, for the watchdog's report; under phase_lock (main
  * writes it while the watchdog may read it). */
 static pthread_mutex_t phase_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -184,6 +186,7 @@ static void *observer_main(void *arg)
         atomic_store(&observer_inside, true);
         size_t n = bbuf_count(buf);
         atomic_store(&observer_inside, false);
+        atomic_fetch_add(&observer_returns, 1);
         if (n > max_count_seen)
             max_count_seen = n;
         if (opt.pace)
@@ -309,15 +312,21 @@ static bool asleep_into(int tid, long long *runs)
 }
 
 /* Main and every worker still in its loop are asleep, and the observer is
- * not inside bbuf_count (a lock it holds there, preempted, would keep them
- * asleep without a bug): *runs then sums up their run counts (to compare
- * with the next look). */
+ * not stuck inside bbuf_count (a lock it holds there, preempted, would keep
+ * them asleep without a bug): it is outside, or one of its calls returned
+ * since the last look, releasing what it held, which would have woken a
+ * thread waiting for it (its run count shows that). *runs then sums up
+ * their run counts (to compare with the next look). */
 static bool all_asleep(long long *runs)
 {
+    static long last_returns = -1;
+    long returns = atomic_load(&observer_returns);
+    bool observer_stuck = atomic_load(&observer_inside) && returns == last_returns;
     int finished;
 
+    last_returns = returns;
     *runs = 0;
-    if (atomic_load(&observer_inside) || !asleep_into((int)getpid(), runs))
+    if (observer_stuck || !asleep_into((int)getpid(), runs))
         return false;
     for (int k = 0; k < 2; k++) {
         struct worker *side = k == 0 ? producer : consumer;

@@ -13,7 +13,6 @@
 #include "bbuf.h"
 #include "oslabs_proc.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -106,28 +105,6 @@ static struct oslabs_call *start_call(int i, oslabs_call_fn fn, bbuf_t *b, void 
     return c;
 }
 
-/* Every thread but this one sleeps in a wait with no timeout; *runs then
- * sums up their run counts, to compare with the next look. */
-static bool others_asleep(long long *runs)
-{
-    DIR *d = opendir("/proc/self/task");
-    struct dirent *e;
-    bool asleep = d != NULL;
-
-    *runs = 0;
-    while (asleep && (e = readdir(d)) != NULL) {
-        int tid = atoi(e->d_name);
-        if (tid <= 0 || tid == (int)gettid())
-            continue;
-        long long n = oslabs_thread_runs(tid);
-        asleep = n >= 0 && oslabs_thread_waits_untimed(tid);
-        *runs = *runs * 1000003 + n + tid;
-    }
-    if (d != NULL)
-        closedir(d);
-    return asleep;
-}
-
 /* Waits until each of the n calls cs returned, at most ms. Gives up sooner
  * (*settled) once every other thread has slept SETTLED_MS in a wait with no
  * timeout without once being put on a CPU: the test touches nothing while
@@ -147,7 +124,7 @@ static int calls_return(struct oslabs_call *cs, int n, int ms, bool *settled)
         if (inside == 0 || now > end)
             return inside;
         long long runs;
-        bool quiet = others_asleep(&runs);
+        bool quiet = oslabs_others_asleep(&runs);
         if (!quiet || runs != last)
             since = now;
         else if (now - since >= SETTLED_MS) {

@@ -26,9 +26,12 @@
 #define ASLEEP_MS 20
 
 #define PROMPT_MS 1000
-#define BLOCK_MS  2000
-#define WAIT_MS   500
-#define MAX_TASKS 4096
+/* Every other thread asleep in a wait with no timeout, none run for this
+ * long: no task can start any more (see wait_running) */
+#define SETTLED_MS 300
+#define BLOCK_MS   2000
+#define WAIT_MS    500
+#define MAX_TASKS  4096
 
 static atomic_int runs[MAX_TASKS]; /* times task i ran */
 static atomic_int running;         /* gated tasks running now */
@@ -82,13 +85,28 @@ static void submit(tpool_t *p, void (*fn)(void *), int i)
         fail_msg("tpool_submit of task %d: expected 0, actual -1 (%s)", i, strerror(errno));
 }
 
-/* Waits up to BLOCK_MS for `running` to reach want. */
+/* Waits up to BLOCK_MS for `running` to reach want. Gives up sooner once
+ * every other thread has slept SETTLED_MS in a wait with no timeout without
+ * once being put on a CPU: this thread wakes nobody while it waits, so no
+ * task can start any more. */
 static void wait_running(int want)
 {
-    double end = oslabs_now_ms() + BLOCK_MS;
+    double now = oslabs_now_ms(), end = now + BLOCK_MS, since = now;
+    long long runs, last = -1;
+    bool settled = false;
 
-    while (atomic_load(&running) < want && oslabs_now_ms() < end)
+    while (atomic_load(&running) < want && (now = oslabs_now_ms()) < end && !settled) {
+        bool quiet = oslabs_others_asleep(&runs);
+        if (!quiet || runs != last)
+            since = now;
+        settled = quiet && runs == last && now - since >= SETTLED_MS;
+        last = quiet ? runs : -1;
         oslabs_sleep_ms(1);
+    }
+    if (atomic_load(&running) != want && settled)
+        fail_msg("tasks running at once: expected %d, actual %d (every other thread asleep %d ms "
+                 "without once being woken)",
+                 want, atomic_load(&running), SETTLED_MS);
     if (atomic_load(&running) != want)
         fail_msg("tasks running at once: expected %d, actual %d", want, atomic_load(&running));
 }
