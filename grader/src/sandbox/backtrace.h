@@ -20,7 +20,8 @@ struct box *backtrace_start(const struct host *host, const pid_t *pids, int n);
 char *backtrace_collect(struct box *gdb);
 
 /* Where process pid waits (stackprint.c): equal for two processes of the
- * same programs waiting on the same call path; 0 when it cannot be read. */
+ * same programs waiting on the same call path; 0 when it cannot be read or
+ * says nothing (a program under valgrind, whose stacks are its own). */
 uint64_t backtrace_stack_print(pid_t pid);
 
 /* The hangs whose backtrace a run has shown, by stack print: forty tests

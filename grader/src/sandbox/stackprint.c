@@ -13,11 +13,13 @@
 #include "lib/util.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #define MAX_MAPS   64   /* executable mappings followed */
 #define STACK_READ 4096 /* bytes of stack read above the stack pointer */
@@ -111,6 +113,21 @@ static uint64_t thread_print(pid_t pid, long tid, const struct code_map *maps, i
     return h;
 }
 
+/* Valgrind runs the program on a stack of its own: its threads' stacks are
+ * valgrind's, the same wherever the program waits. */
+static bool under_valgrind(pid_t pid)
+{
+    char path[64], exe[512];
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+    n = readlink(path, exe, sizeof(exe) - 1);
+    if (n <= 0)
+        return true; /* unknown: take the backtrace */
+    exe[n] = '\0';
+    return strstr(exe, "/valgrind/") != NULL;
+}
+
 uint64_t backtrace_stack_print(pid_t pid)
 {
     struct code_map maps[MAX_MAPS];
@@ -120,6 +137,8 @@ uint64_t backtrace_stack_print(pid_t pid)
     DIR *d;
     struct dirent *e;
 
+    if (under_valgrind(pid))
+        return 0;
     snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
     if (nmaps == 0 || (d = opendir(path)) == NULL)
         return 0;

@@ -265,6 +265,27 @@ static void same_hang_is_traced_once(void **state)
     backtrace_seen_free(seen);
 }
 
+/* Under valgrind the stacks are valgrind's, the same wherever the program
+ * waits: every hang there gets its own backtrace. */
+static void hang_under_valgrind_is_always_traced(void **state)
+{
+    const char *in_read = "p=$(mktemp -u); mkfifo $p; exec 3<>$p; rm $p; "
+                          "exec valgrind -q --vgdb=no bash -c 'read -u 3 x'";
+    struct backtrace_seen *seen = backtrace_seen_new();
+    struct box_result r;
+
+    (void)state;
+    if (!(host.ns_flags & CLONE_NEWPID) || access("/usr/bin/gdb", X_OK) != 0 ||
+        access("/usr/bin/valgrind", X_OK) != 0)
+        skip();
+    for (int i = 0; i < 2; i++) {
+        run_traced(in_read, seen, i == 0 ? "first" : "second", &r);
+        assert_null(strstr(r.backtrace, "not taken again"));
+        box_result_free(&r);
+    }
+    backtrace_seen_free(seen);
+}
+
 /* A 3 s sleep is a timed wait: never cut as hung. */
 static void sleeper_is_not_hung(void **state)
 {
@@ -477,6 +498,7 @@ int main(void)
         cmocka_unit_test(sleeper_is_not_hung),
         cmocka_unit_test(hang_names_zombies),
         cmocka_unit_test(same_hang_is_traced_once),
+        cmocka_unit_test(hang_under_valgrind_is_always_traced),
         cmocka_unit_test(only_standard_fds_are_open),
         cmocka_unit_test(verdict_pipe_is_fd_3),
         cmocka_unit_test(unprivileged_when_root),
