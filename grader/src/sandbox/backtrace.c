@@ -123,3 +123,18 @@ const char *backtrace_seen_by(struct backtrace_seen *seen, uint64_t print, const
     }
     return NULL;
 }
+
+char *backtrace_repeated(pid_t pid, const char *shown)
+{
+    char path[64], *comm, *text;
+
+    snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+    comm = read_file_max(path, 64, NULL);
+    if (comm != NULL)
+        comm[strcspn(comm, "\n")] = '\0';
+    text = xasprintf("(no new backtrace: %s waits where it waited in %s, whose report shows "
+                     "the backtrace)\n",
+                     comm != NULL && comm[0] != '\0' ? comm : "the program", shown);
+    free(comm);
+    return text;
+}

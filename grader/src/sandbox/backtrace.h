@@ -34,4 +34,8 @@ void backtrace_seen_free(struct backtrace_seen *seen);
  * test as the one that shows it (always NULL for print 0). */
 const char *backtrace_seen_by(struct backtrace_seen *seen, uint64_t print, const char *test);
 
+/* What a hung test shows instead of process pid's backtrace, which test
+ * shown showed already. A new string. */
+char *backtrace_repeated(pid_t pid, const char *shown);
+
 #endif

@@ -325,9 +325,7 @@ static void start_backtrace(struct box *b, double now)
     if (b->cut_as == BOX_HUNG)
         shown = backtrace_seen_by(b->spec.seen, backtrace_stack_print(pids[0]), b->spec.name);
     if (shown != NULL) {
-        b->backtrace = xasprintf("(not taken again: %s hung in the same place, and its "
-                                 "backtrace is shown there)\n",
-                                 shown);
+        b->backtrace = backtrace_repeated(pids[0], shown);
         begin_kill(b, now);
         return;
     }
