@@ -50,10 +50,15 @@
  * wait with no timeout, and not one of them put on a CPU for this long
  * (their schedstat run counts unchanged), while no item moved. Nothing is
  * left to wake them: the only other threads, this watchdog and the
- * observer (seen outside bbuf_count), never post, close or hold the
+ * observer (seen not stuck in bbuf_count), never post, close or hold the
  * buffer's lock. (Under valgrind too: a thread woken in the buffer runs
- * before it can wait for valgrind's lock, and that run counts.) */
-#define SETTLED_STALL_MS 300
+ * before it can wait for valgrind's lock, and that run counts.) The run
+ * counts see every run, however short, so the window's length is not what
+ * makes it sound; it is three looks of the watchdog.
+ * And the observer's rule: it is outside bbuf_count, or returned from it
+ * since the last look (see all_asleep). */
+#define SETTLED_STALL_MS 150
+#define WATCH_TICK_MS    50 /* between two looks of the watchdog */
 
 struct opts {
     long producers, consumers, capacity, items;
@@ -382,7 +387,7 @@ static void report_stall(long quiet_ms, bool settled)
     _exit(1);
 }
 
-/* Every 100 ms, sums the progress of all workers; reports a stall: no item
+/* Every WATCH_TICK_MS, sums the progress of all workers; reports a stall: no item
  * moved for the phase's limit, or for SETTLED_STALL_MS with every thread
  * that could move it asleep and never run in between. */
 static void *watchdog_main(void *arg)
@@ -393,7 +398,7 @@ static void *watchdog_main(void *arg)
 
     (void)arg;
     for (;;) {
-        struct timespec deadline = oslabs_realtime_in_ms(100);
+        struct timespec deadline = oslabs_realtime_in_ms(WATCH_TICK_MS);
         long now = 0;
         long long runs;
         if (sem_timedwait(&watchdog_stop, &deadline) == 0)
@@ -407,10 +412,10 @@ static void *watchdog_main(void *arg)
         bool settled = all_asleep(&runs);
         asleep = still > 0 && settled && runs == last_runs ? asleep + 1 : 0;
         last_runs = settled ? runs : -1;
-        if (asleep * 100 >= SETTLED_STALL_MS)
-            report_stall(asleep * 100, true);
-        if (still * 100 >= stall_limit_ms())
-            report_stall(still * 100, false);
+        if (asleep * WATCH_TICK_MS >= SETTLED_STALL_MS)
+            report_stall(asleep * WATCH_TICK_MS, true);
+        if (still * WATCH_TICK_MS >= stall_limit_ms())
+            report_stall(still * WATCH_TICK_MS, false);
     }
 }
 

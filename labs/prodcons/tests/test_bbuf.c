@@ -32,7 +32,7 @@
 #define SPIN_MS      50.0 /* CPU time that shows a call spins instead of sleeping */
 /* Every other thread asleep in a wait with no timeout, none run for this
  * long: nothing is left to wake them (see calls_return) */
-#define SETTLED_MS 300
+#define SETTLED_MS 150
 #define STR_(x)    #x
 #define STR(x)     STR_(x)
 

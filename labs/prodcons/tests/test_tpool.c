@@ -28,7 +28,7 @@
 #define PROMPT_MS 1000
 /* Every other thread asleep in a wait with no timeout, none run for this
  * long: no task can start any more (see wait_running) */
-#define SETTLED_MS 300
+#define SETTLED_MS 150
 #define BLOCK_MS   2000
 #define WAIT_MS    500
 #define MAX_TASKS  4096
