@@ -14,7 +14,9 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -167,47 +169,120 @@ void fsyncshim_slow_writes(long calls, long delay_us)
     atomic_store(&writes_to_slow, calls);
 }
 
-/* Sleeps before a write to a regular file while some are left to slow:
- * whatever a caller does between choosing where to write and writing is
- * stretched, so a race in that window shows every run. */
-static void before_write(int fd)
+/* ---------------------------------------------------- a crash in a write */
+
+/* The write to a regular file that brings writes_to_crash to 0 is cut to
+ * crash_cut % (n + 1) of its n bytes (all of them for FSYNCSHIM_WHOLE),
+ * and then the process is killed. */
+static atomic_long writes_to_crash;
+static atomic_ulong crash_cut;
+
+void fsyncshim_crash_at(long write_no, unsigned long cut)
+{
+    atomic_store(&crash_cut, cut);
+    atomic_store(&writes_to_crash, write_no);
+}
+
+__attribute__((noreturn)) static void crash(void)
+{
+    kill(getpid(), SIGKILL);
+    for (;;)
+        pause();
+}
+
+/*
+ * Before a write of n bytes to fd: sleeps while writes are left to slow
+ * (whatever a caller does between choosing where to write and writing is
+ * stretched, so a race in that window shows every run), and returns how
+ * many of the n bytes to write; *crash_after says to die once they are.
+ */
+static size_t before_write(int fd, size_t n, bool *crash_after)
 {
     struct stat st;
 
-    if (atomic_load(&writes_to_slow) <= 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-        return;
-    if (atomic_fetch_sub(&writes_to_slow, 1) > 0)
+    *crash_after = false;
+    bool slow = atomic_load(&writes_to_slow) > 0, counted = atomic_load(&writes_to_crash) > 0;
+    if ((!slow && !counted) || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+        return n;
+    if (slow && atomic_fetch_sub(&writes_to_slow, 1) > 0)
         sleep_us(atomic_load(&write_delay_us));
+    if (!counted || atomic_fetch_sub(&writes_to_crash, 1) != 1)
+        return n;
+    *crash_after = true;
+    unsigned long cut = atomic_load(&crash_cut);
+    return cut == FSYNCSHIM_WHOLE ? n : (size_t)(cut % (n + 1));
+}
+
+/* iov cut to its first keep bytes, in out (room for count). */
+static int cut_iov(const struct iovec *iov, int count, size_t keep, struct iovec *out)
+{
+    int k = 0;
+
+    for (int i = 0; i < count && keep > 0; i++, k++) {
+        out[k] = iov[i];
+        if (out[k].iov_len > keep)
+            out[k].iov_len = keep;
+        keep -= out[k].iov_len;
+    }
+    return k;
+}
+
+static size_t iov_bytes(const struct iovec *iov, int count)
+{
+    size_t n = 0;
+
+    for (int i = 0; i < count; i++)
+        n += iov[i].iov_len;
+    return n;
 }
 
 #define REAL(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
 
 ssize_t write(int fd, const void *buf, size_t n)
 {
-    before_write(fd);
-    return REAL(write)(fd, buf, n);
+    bool die;
+    ssize_t r = REAL(write)(fd, buf, before_write(fd, n, &die));
+    if (die)
+        crash();
+    return r;
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t n, off_t at)
 {
-    before_write(fd);
-    return REAL(pwrite)(fd, buf, n, at);
+    bool die;
+    ssize_t r = REAL(pwrite)(fd, buf, before_write(fd, n, &die), at);
+    if (die)
+        crash();
+    return r;
 }
 
 ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t at)
 {
-    before_write(fd);
-    return REAL(pwrite64)(fd, buf, n, at);
+    bool die;
+    ssize_t r = REAL(pwrite64)(fd, buf, before_write(fd, n, &die), at);
+    if (die)
+        crash();
+    return r;
 }
 
 ssize_t writev(int fd, const struct iovec *iov, int count)
 {
-    before_write(fd);
-    return REAL(writev)(fd, iov, count);
+    bool die;
+    size_t keep = count > 0 ? before_write(fd, iov_bytes(iov, count), &die) : 0;
+    if (count <= 0 || count > IOV_MAX || !die)
+        return REAL(writev)(fd, iov, count);
+    struct iovec cut[IOV_MAX];
+    REAL(writev)(fd, cut, cut_iov(iov, count, keep, cut));
+    crash();
 }
 
 ssize_t pwritev(int fd, const struct iovec *iov, int count, off_t at)
 {
-    before_write(fd);
-    return REAL(pwritev)(fd, iov, count, at);
+    bool die;
+    size_t keep = count > 0 ? before_write(fd, iov_bytes(iov, count), &die) : 0;
+    if (count <= 0 || count > IOV_MAX || !die)
+        return REAL(pwritev)(fd, iov, count, at);
+    struct iovec cut[IOV_MAX];
+    REAL(pwritev)(fd, cut, cut_iov(iov, count, keep, cut), at);
+    crash();
 }

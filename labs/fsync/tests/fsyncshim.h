@@ -2,7 +2,8 @@
  * fsyncshim.h - control of the fsync shim (libfsyncshim.so), an LD_PRELOAD
  * library that stands between a program and fsync/fdatasync: it counts the
  * calls, can make one of them fail with EIO (fsyncgate), and can slow them
- * down or skip the real call; it can also slow down writes to files.
+ * down or skip the real call; it can also slow down writes to files, or
+ * kill the process in the middle of one.
  *
  * At load time it reads FSYNCSHIM_FAIL_AT (fail the Nth call, counting from
  * 1), FSYNCSHIM_DELAY_US (sleep this long after each call) and
@@ -32,6 +33,7 @@ typedef void (*fsyncshim_config_fn)(long fail_in, long delay_us, bool noop);
 typedef void (*fsyncshim_get_fn)(struct fsyncshim_stats *out);
 typedef long (*fsyncshim_spans_fn)(struct fsyncshim_span *out, long max);
 typedef void (*fsyncshim_slow_writes_fn)(long calls, long delay_us);
+typedef void (*fsyncshim_crash_at_fn)(long write_no, unsigned long cut);
 
 /* From now on: fail the fail_in-th call from now with EIO (0: none), sleep
  * delay_us after each call, and skip the real call if noop. */
@@ -49,5 +51,12 @@ long fsyncshim_spans(struct fsyncshim_span *out, long max);
 /* The next `calls` writes to regular files (write, pwrite, writev, pwritev)
  * each sleep delay_us first. */
 void fsyncshim_slow_writes(long calls, long delay_us);
+
+/* The write_no-th write to a regular file from now (write, pwrite, writev,
+ * pwritev) writes only its first cut % (n + 1) of n bytes, or all of them
+ * if cut is FSYNCSHIM_WHOLE, and then the process is killed with SIGKILL:
+ * a crash at a chosen point, the same every run. */
+#define FSYNCSHIM_WHOLE (~0UL)
+void fsyncshim_crash_at(long write_no, unsigned long cut);
 
 #endif

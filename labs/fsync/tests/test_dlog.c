@@ -411,6 +411,14 @@ static int check_ids(const void *data, uint32_t len, void *arg)
     return s->why[0] != '\0';
 }
 
+/*
+ * Each round the child dies at a seeded point of its own writes, the same
+ * every run: in its Nth write to a file (N up to one per record), after a
+ * seeded part of that write or all of it (fsyncshim_crash_at). A kill
+ * from outside would land where the schedule put it: mid-record in one
+ * run, between records in the next. If the child writes less than N
+ * times, it is killed once it acknowledged every record of the round.
+ */
 static void crash_sigkill_acked_survive(void **state)
 {
     uint32_t acked = 0, start = 0; /* records 0..acked-1 were acknowledged */
@@ -419,27 +427,26 @@ static void crash_sigkill_acked_survive(void **state)
 
     shim_fast();
     for (int round = 0; round < ROUNDS; round++) {
-        int p[2], st;
+        int p[2], st, got = 0;
         uint32_t id;
+        long crash_write = 1 + rand_r(&seed) % ROUND_RECORDS;
+        unsigned long cut = rand_r(&seed) % 4 == 0 ? FSYNCSHIM_WHOLE : (unsigned long)rand_r(&seed);
         assert_int_equal(pipe(p), 0);
         pid_t pid = fork();
         assert_true(pid >= 0);
         if (pid == 0) {
             close(p[0]);
+            shim_crash_at(crash_write, cut);
             crash_child(p[1], start);
         }
         close(p[1]);
-        /* Kill it after a seeded random number of acknowledgements, plus a
-         * random pause: sometimes mid-append, sometimes between. */
-        int wait_for = rand_r(&seed) % ROUND_RECORDS;
-        for (int k = 0; k < wait_for && read(p[0], &id, sizeof(id)) == sizeof(id); k++)
+        while (got < ROUND_RECORDS && read(p[0], &id, sizeof(id)) == sizeof(id)) {
             acked = id + 1;
-        struct timespec pause_ts = {0, (long)(rand_r(&seed) % 400) * 1000};
-        nanosleep(&pause_ts, NULL);
-        kill(pid, SIGKILL);
+            got++;
+        }
+        if (got == ROUND_RECORDS)
+            kill(pid, SIGKILL);
         waitpid(pid, &st, 0);
-        while (read(p[0], &id, sizeof(id)) == sizeof(id))
-            acked = id + 1;
         close(p[0]);
         if (!WIFSIGNALED(st))
             fail_msg("round %d: the appending child failed on its own (exit %d: 3 dlog_open, 4 "
@@ -448,10 +455,12 @@ static void crash_sigkill_acked_survive(void **state)
         struct ids s = {0};
         long n = dlog_replay(LOG, check_ids, &s);
         if (s.why[0] != '\0')
-            fail_msg("after kill %d: %s", round + 1, s.why);
+            fail_msg("after kill %d (in write %ld of the round): %s", round + 1, crash_write,
+                     s.why);
         if (n < 0 || (uint32_t)n < acked)
-            fail_msg("after kill %d: expected at least the %u acknowledged records, actual %ld",
-                     round + 1, acked, n);
+            fail_msg("after kill %d (in write %ld of the round): expected at least the %u "
+                     "acknowledged records, actual %ld",
+                     round + 1, crash_write, acked, n);
         start = (uint32_t)n; /* an unacknowledged record may have survived */
     }
 }

@@ -26,6 +26,7 @@ static fsyncshim_config_fn shim_config_fn;
 static fsyncshim_get_fn shim_get_fn;
 static fsyncshim_spans_fn shim_spans_fn;
 static fsyncshim_slow_writes_fn shim_slow_writes_fn;
+static fsyncshim_crash_at_fn shim_crash_at_fn;
 
 static void find_shim(void)
 {
@@ -33,6 +34,7 @@ static void find_shim(void)
     shim_get_fn = (fsyncshim_get_fn)dlsym(RTLD_DEFAULT, "fsyncshim_get");
     shim_spans_fn = (fsyncshim_spans_fn)dlsym(RTLD_DEFAULT, "fsyncshim_spans");
     shim_slow_writes_fn = (fsyncshim_slow_writes_fn)dlsym(RTLD_DEFAULT, "fsyncshim_slow_writes");
+    shim_crash_at_fn = (fsyncshim_crash_at_fn)dlsym(RTLD_DEFAULT, "fsyncshim_crash_at");
 }
 
 /* Before main: if the shim is not loaded, run this program again with
@@ -101,6 +103,13 @@ void shim_slow_writes(long calls, long delay_us)
     if (shim_slow_writes_fn == NULL)
         fail_msg("the fsync shim is not loaded: run with LD_PRELOAD=./libfsyncshim.so");
     shim_slow_writes_fn(calls, delay_us);
+}
+
+void shim_crash_at(long write_no, unsigned long cut)
+{
+    if (shim_crash_at_fn == NULL)
+        fail_msg("the fsync shim is not loaded: run with LD_PRELOAD=./libfsyncshim.so");
+    shim_crash_at_fn(write_no, cut);
 }
 
 /* -------------------------------------------------------------- records */

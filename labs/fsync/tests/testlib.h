@@ -49,6 +49,8 @@ struct fsyncshim_stats shim_stats(void);
 void shim_fast(void);
 /* The next calls writes to files each sleep delay_us first (see fsyncshim.h). */
 void shim_slow_writes(long calls, long delay_us);
+/* fsyncshim_crash_at (fsyncshim.h). */
+void shim_crash_at(long write_no, unsigned long cut);
 /* The successful fsync/fdatasync calls so far, in the order they started
  * (a buffer of the library's; *N set to how many). */
 const struct fsyncshim_span *shim_spans(long *n);
