@@ -80,7 +80,7 @@ static const struct wait_call calls[] = {
 
 /* Names counted, in the order first seen: at most MAX_WAITS of them. */
 struct tally {
-    char name[MAX_WAITS][128];
+    char name[MAX_WAITS][160];
     int count[MAX_WAITS], n;
 };
 
@@ -328,6 +328,20 @@ static bool thread_stat(pid_t pid, long tid, char *state, uint64_t *ran, uint64_
     return true;
 }
 
+/* A process asleep in a wait for any signal while it has no child: a
+ * SIGCHLD it may be waiting for came already (a shell that reaped its job
+ * before listing it waits for it forever). */
+static bool waits_for_lost_child(pid_t pid, const char *wait)
+{
+    pid_t child;
+    int n = 0;
+
+    if (strncmp(wait, "sigsuspend", 10) != 0 && strncmp(wait, "pause", 5) != 0)
+        return false;
+    add_children(pid, &child, &n, 1);
+    return n == 0;
+}
+
 /* Samples one thread into s; false when it is not blocked for good. */
 static bool sample_thread(struct hang *h, pid_t pid, long tid, const char *comm, struct sample *s)
 {
@@ -355,8 +369,9 @@ static bool sample_thread(struct hang *h, pid_t pid, long tid, const char *comm,
     }
     if (wait[0] == '\0')
         return false;
-    char key[128];
-    snprintf(key, sizeof(key), "%s in %s", comm, wait);
+    char key[160];
+    snprintf(key, sizeof(key), "%s in %s%s", comm, wait,
+             waits_for_lost_child(pid, wait) ? ", with no child process left" : "");
     tally_add(&h->waits, key);
     return true;
 }

@@ -222,6 +222,30 @@ static void hang_names_zombies(void **state)
     box_result_free(&r);
 }
 
+/* A process asleep in sigsuspend with no child left is named so (a shell
+ * that reaped its job before listing it); with a child, it is not. */
+static void hang_names_a_signal_wait_without_children(void **state)
+{
+    const char *suspend = "perl -MPOSIX -e 'sigsuspend(POSIX::SigSet->new)'";
+    char with_child[256];
+    struct box_result r;
+
+    (void)state;
+    if (!(host.ns_flags & CLONE_NEWPID))
+        skip();
+    run_watched(suspend, &r);
+    assert_int_equal(r.end, BOX_HUNG);
+    assert_non_null(strstr(r.hang, "1 of perl in sigsuspend, with no child process left"));
+    box_result_free(&r);
+    snprintf(with_child, sizeof(with_child),
+             "p=$(mktemp -u); mkfifo $p; exec 3<>$p; rm $p; cat <&3 & exec %s", suspend);
+    run_watched(with_child, &r);
+    assert_int_equal(r.end, BOX_HUNG);
+    assert_non_null(strstr(r.hang, "1 of perl in sigsuspend"));
+    assert_null(strstr(r.hang, "no child process left"));
+    box_result_free(&r);
+}
+
 /* Runs script with hang detection and backtraces, as test name of a run
  * that remembers where its tests hung. */
 static void run_traced(const char *script, struct backtrace_seen *seen, const char *name,
@@ -497,6 +521,7 @@ int main(void)
         cmocka_unit_test(hung_box_ends_early),
         cmocka_unit_test(sleeper_is_not_hung),
         cmocka_unit_test(hang_names_zombies),
+        cmocka_unit_test(hang_names_a_signal_wait_without_children),
         cmocka_unit_test(same_hang_is_traced_once),
         cmocka_unit_test(hang_under_valgrind_is_always_traced),
         cmocka_unit_test(only_standard_fds_are_open),
