@@ -316,7 +316,8 @@ static void start_backtrace(struct box *b, double now)
     const char *shown = NULL;
 
     if (n <= 0) {
-        b->backtrace = xstrdup("(no backtrace: the test's process could not be found)\n");
+        b->backtrace = xstrdup("(no backtrace: the test's processes are gone, or run under "
+                               "strace, which gdb cannot join; `make debug` runs them without)\n");
         begin_kill(b, now);
         return;
     }

@@ -187,6 +187,28 @@ static bool is_zombie(pid_t pid)
     return thread_stat(pid, pid, &state, &ran, &runs) && (state == 'Z' || state == 'X');
 }
 
+/* The host pid of pid's tracer (strace, gdb), or 0. */
+static pid_t tracer_of(pid_t pid)
+{
+    char *text = status_value(pid, "\nTracerPid:");
+    pid_t tracer = text != NULL ? (pid_t)atol(text) : 0;
+
+    free(text);
+    return tracer;
+}
+
+/* gdb cannot join a process that is traced already, and a tracer's own
+ * stack (strace in wait4) says nothing about the hang. */
+static bool tracer_or_traced(pid_t pid, const pid_t *all, int n)
+{
+    if (tracer_of(pid) != 0)
+        return true;
+    for (int i = 0; i < n; i++)
+        if (all[i] != pid && tracer_of(all[i]) == pid)
+            return true;
+    return false;
+}
+
 int hang_targets(pid_t keeper, pid_t program, bool driver, pid_t *out, int max)
 {
     pid_t all[HANG_MAX_PROCS];
@@ -196,10 +218,10 @@ int hang_targets(pid_t keeper, pid_t program, bool driver, pid_t *out, int max)
     for (int i = 0; i < n && top < 0; i++)
         if (ns_pid(all[i]) == program)
             top = all[i];
-    if (top > 0 && !driver && k < max)
+    if (top > 0 && !driver && k < max && !tracer_or_traced(top, all, n))
         out[k++] = top;
     for (int i = 0; i < n && k < max; i++)
-        if (all[i] != top && !is_zombie(all[i]))
+        if (all[i] != top && !is_zombie(all[i]) && !tracer_or_traced(all[i], all, n))
             out[k++] = all[i];
     return k;
 }

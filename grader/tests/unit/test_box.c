@@ -264,6 +264,32 @@ static void run_traced(const char *script, struct backtrace_seen *seen, const ch
     assert_non_null(r->backtrace);
 }
 
+/* A hang under strace runs no gdb: gdb cannot join the traced program, and
+ * strace's own stack says nothing; the backtrace says why it is missing. */
+static void traced_hang_gets_no_gdb(void **state)
+{
+    char *argv[] = {"bash", "-c",
+                    "p=$(mktemp -u); mkfifo $p; exec 3<>$p; rm $p; "
+                    "exec strace -f -o /dev/null cat <&3",
+                    NULL};
+    struct box_spec spec;
+    struct box_result r;
+
+    (void)state;
+    if (!(host.ns_flags & CLONE_NEWPID) || access("/usr/bin/strace", X_OK) != 0)
+        skip();
+    sh_spec(&spec, argv, 20);
+    spec.hang = HANG_ON;
+    spec.backtrace = true;
+    box_run(&spec, &r);
+    assert_int_equal(r.end, BOX_HUNG);
+    assert_non_null(strstr(r.hang, "1 of strace in wait4"));
+    assert_non_null(r.backtrace);
+    assert_non_null(strstr(r.backtrace, "run under strace, which gdb cannot join"));
+    assert_null(strstr(r.backtrace, "ptrace: Operation not permitted"));
+    box_result_free(&r);
+}
+
 /* A second hang in the same place names the first instead of repeating its
  * backtrace; a hang elsewhere gets its own. */
 static void same_hang_is_traced_once(void **state)
@@ -523,6 +549,7 @@ int main(void)
         cmocka_unit_test(hang_names_zombies),
         cmocka_unit_test(hang_names_a_signal_wait_without_children),
         cmocka_unit_test(same_hang_is_traced_once),
+        cmocka_unit_test(traced_hang_gets_no_gdb),
         cmocka_unit_test(hang_under_valgrind_is_always_traced),
         cmocka_unit_test(only_standard_fds_are_open),
         cmocka_unit_test(verdict_pipe_is_fd_3),
