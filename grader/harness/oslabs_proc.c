@@ -118,6 +118,28 @@ bool oslabs_others_asleep(long long *runs)
     return asleep;
 }
 
+bool oslabs_wait_until(bool (*reached)(void *), void *arg, int settled_ms, int max_ms,
+                       bool *settled)
+{
+    double now = oslabs_now_ms(), end = now + max_ms, since = now;
+    long long runs, last = -1;
+
+    *settled = false;
+    while (!reached(arg) && now < end) {
+        bool quiet = oslabs_others_asleep(&runs);
+        if (!quiet || runs != last)
+            since = now;
+        else if (now - since >= settled_ms) {
+            *settled = true;
+            break;
+        }
+        last = quiet ? runs : -1;
+        oslabs_sleep_ms(1);
+        now = oslabs_now_ms();
+    }
+    return reached(arg);
+}
+
 int oslabs_count_threads(void)
 {
     DIR *d = opendir("/proc/self/task");

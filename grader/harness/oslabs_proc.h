@@ -48,6 +48,14 @@ bool oslabs_thread_waits_untimed(int tid);
  * between, means none of them ran, and none ever will by itself. */
 bool oslabs_others_asleep(long long *runs);
 
+/* Waits (polling every ms) until reached(arg) holds, for at most max_ms.
+ * Gives up sooner once every other thread has slept settled_ms in a wait
+ * with no timeout without once running (oslabs_others_asleep): the caller
+ * wakes nobody while it waits, so nothing can change any more. Returns
+ * whether reached(arg) held; *settled says whether it gave up for that. */
+bool oslabs_wait_until(bool (*reached)(void *), void *arg, int settled_ms, int max_ms,
+                       bool *settled);
+
 /* Threads of this process, as /proc/self/task lists them; -1 on error. */
 int oslabs_count_threads(void);
 

@@ -7,7 +7,10 @@
  *   - each consumer sees each producer's items in the order they were put;
  *   - bbuf_count never exceeds K (an observer thread samples it);
  *   - puts succeed while the buffer is open; after bbuf_close every get
- *     ends with EPIPE;
+ *     ends with EPIPE (main closes it once the consumers took every item,
+ *     or nothing moves any more: whether gets drain what is left after
+ *     close is close-gets-drain-first's question, and asked here the
+ *     schedule would answer it);
  *   - no hang: a watchdog that sees no progress for a few seconds prints
  *     who is stuck where, with every thread's backtrace (gdb), and fails.
  *
@@ -102,6 +105,11 @@ static atomic_long observer_returns;
 static pthread_mutex_t phase_lock = PTHREAD_MUTEX_INITIALIZER;
 static const char *phase = "producing";
 static bool draining; /* under phase_lock: the buffer is closed */
+/* Main waits on `drained` before it closes the buffer: the consumer that
+ * takes the last item posts it, or the watchdog once nothing moves. */
+static bool awaiting_drain; /* under phase_lock */
+static sem_t drained;
+static atomic_long items_taken;
 
 static void set_phase(const char *now, bool closed)
 {
@@ -178,6 +186,8 @@ static void *consumer_main(void *arg)
         }
         w->got[w->done_count] = (uintptr_t)item;
         progress(w, 0, 0);
+        if (atomic_fetch_add(&items_taken, 1) + 1 == limit)
+            sem_post(&drained);
     }
 }
 
@@ -387,6 +397,19 @@ static void report_stall(long quiet_ms, bool settled)
     _exit(1);
 }
 
+/* If main waits for the consumers to take the last items, lets it close the
+ * buffer now (nothing moves any more) and says so. */
+static bool end_drain_wait(void)
+{
+    pthread_mutex_lock(&phase_lock);
+    bool waiting = awaiting_drain;
+    awaiting_drain = false;
+    pthread_mutex_unlock(&phase_lock);
+    if (waiting)
+        sem_post(&drained);
+    return waiting;
+}
+
 /* Every WATCH_TICK_MS, sums the progress of all workers; reports a stall: no item
  * moved for the phase's limit, or for SETTLED_STALL_MS with every thread
  * that could move it asleep and never run in between. */
@@ -412,6 +435,12 @@ static void *watchdog_main(void *arg)
         bool settled = all_asleep(&runs);
         asleep = still > 0 && settled && runs == last_runs ? asleep + 1 : 0;
         last_runs = settled ? runs : -1;
+        bool stalled =
+            asleep * WATCH_TICK_MS >= SETTLED_STALL_MS || still * WATCH_TICK_MS >= stall_limit_ms();
+        if (stalled && end_drain_wait()) {
+            still = asleep = 0;
+            continue;
+        }
         if (asleep * WATCH_TICK_MS >= SETTLED_STALL_MS)
             report_stall(asleep * WATCH_TICK_MS, true);
         if (still * WATCH_TICK_MS >= stall_limit_ms())
@@ -644,6 +673,7 @@ int main(int argc, char **argv)
     }
     sem_init(&observer_stop, 0, 0);
     sem_init(&watchdog_stop, 0, 0);
+    sem_init(&drained, 0, 0);
     for (long i = 0; i < opt.consumers; i++) {
         consumer[i].id = (int)i;
         pthread_mutex_init(&consumer[i].lock, NULL);
@@ -668,6 +698,15 @@ int main(int argc, char **argv)
         pthread_join(producer[i].thread, NULL);
     sem_post(&observer_stop);
     pthread_join(observer, NULL);
+    pthread_mutex_lock(&phase_lock);
+    phase = "every item put, the consumers taking the last ones";
+    awaiting_drain = true;
+    pthread_mutex_unlock(&phase_lock);
+    while (sem_wait(&drained) != 0)
+        ;
+    pthread_mutex_lock(&phase_lock);
+    awaiting_drain = false;
+    pthread_mutex_unlock(&phase_lock);
     set_phase("closed, consumers draining", true);
     bbuf_close(buf);
     for (long i = 0; i < opt.consumers; i++)

@@ -6,6 +6,9 @@
  *
  * Tasks that must stay running wait on `gate`, a semaphore the test posts.
  * Worker threads are counted in /proc/self/task while tasks are held there.
+ * Each test starts once the new pool's workers wait for work, and lets the
+ * queue empty before it shuts the pool down (but the shutdown tests): a
+ * test asks its own rule's question, never one the schedule answers.
  */
 #define _GNU_SOURCE /* gettid */
 #include "oslabs_test.h"
@@ -37,6 +40,12 @@ static atomic_int runs[MAX_TASKS]; /* times task i ran */
 static atomic_int running;         /* gated tasks running now */
 static atomic_int most_running;    /* the largest value of running */
 static sem_t gate;                 /* gated tasks wait here */
+/* held tasks wait until the test opens this for good (a condition
+ * variable: opening it wakes all of them at once) */
+static pthread_mutex_t hold_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hold_open = PTHREAD_COND_INITIALIZER;
+static bool held_open;
+static int submit_total, submit_failed; /* do_submit_all's */
 static struct oslabs_call calls[2];
 
 static void count_run(void *arg)
@@ -58,6 +67,26 @@ static void gated_run(void *arg)
     count_run(arg);
 }
 
+/* A task that holds its worker until the test opens the hold for good. */
+static void held_run(void *arg)
+{
+    pthread_mutex_lock(&hold_lock);
+    while (!held_open)
+        pthread_cond_wait(&hold_open, &hold_lock);
+    pthread_mutex_unlock(&hold_lock);
+    count_run(arg);
+}
+
+static void open_hold(void)
+{
+    pthread_mutex_lock(&hold_lock);
+    held_open = true;
+    pthread_cond_broadcast(&hold_open);
+    pthread_mutex_unlock(&hold_lock);
+}
+
+static void wait_workers_idle(void);
+
 static void reset(void)
 {
     for (int i = 0; i < MAX_TASKS; i++)
@@ -65,6 +94,7 @@ static void reset(void)
     atomic_store(&running, 0);
     atomic_store(&most_running, 0);
     sem_init(&gate, 0, 0);
+    held_open = false;
 }
 
 static tpool_t *create(size_t n, size_t q)
@@ -76,6 +106,7 @@ static tpool_t *create(size_t n, size_t q)
     if (p == NULL)
         fail_msg("tpool_create(%zu, %zu): expected a pool, actual NULL (%s)", n, q,
                  strerror(errno));
+    wait_workers_idle();
     return p;
 }
 
@@ -85,30 +116,48 @@ static void submit(tpool_t *p, void (*fn)(void *), int i)
         fail_msg("tpool_submit of task %d: expected 0, actual -1 (%s)", i, strerror(errno));
 }
 
+static bool running_reached(void *want)
+{
+    return atomic_load(&running) == *(int *)want;
+}
+
 /* Waits up to BLOCK_MS for `running` to reach want. Gives up sooner once
  * every other thread has slept SETTLED_MS in a wait with no timeout without
  * once being put on a CPU: this thread wakes nobody while it waits, so no
  * task can start any more. */
 static void wait_running(int want)
 {
-    double now = oslabs_now_ms(), end = now + BLOCK_MS, since = now;
-    long long runs, last = -1;
-    bool settled = false;
+    bool settled;
 
-    while (atomic_load(&running) < want && (now = oslabs_now_ms()) < end && !settled) {
-        bool quiet = oslabs_others_asleep(&runs);
-        if (!quiet || runs != last)
-            since = now;
-        settled = quiet && runs == last && now - since >= SETTLED_MS;
-        last = quiet ? runs : -1;
-        oslabs_sleep_ms(1);
-    }
-    if (atomic_load(&running) != want && settled)
+    if (oslabs_wait_until(running_reached, &want, SETTLED_MS, BLOCK_MS, &settled))
+        return;
+    if (settled)
         fail_msg("tasks running at once: expected %d, actual %d (every other thread asleep %d ms "
                  "without once being woken)",
                  want, atomic_load(&running), SETTLED_MS);
-    if (atomic_load(&running) != want)
-        fail_msg("tasks running at once: expected %d, actual %d", want, atomic_load(&running));
+    fail_msg("tasks running at once: expected %d, actual %d", want, atomic_load(&running));
+}
+
+static bool all_ran(void *n)
+{
+    for (int i = 0; i < *(int *)n; i++)
+        if (atomic_load(&runs[i]) == 0)
+            return false;
+    return true;
+}
+
+/*
+ * Waits until tasks 0..n-1 have all run, or until the pool settles with
+ * some never run (as wait_running). A test of another rule calls this
+ * before tpool_shutdown, so that the queue is empty by then: whether
+ * shutdown runs what is still queued (R23) is tpool-shutdown-runs-full-
+ * queue's question, and asked here it would be answered by the schedule.
+ */
+static void wait_all_ran(int n)
+{
+    bool settled;
+
+    oslabs_wait_until(all_ran, &n, SETTLED_MS, BLOCK_MS, &settled);
 }
 
 /* Requires tasks 0..n-1 to have run exactly once each. */
@@ -124,6 +173,24 @@ static void must_have_run_once(int n, const char *when)
 static int do_submit(struct oslabs_call *c)
 {
     return tpool_submit(c->obj, count_run, c->item);
+}
+
+/* Submits held tasks 0..submit_total-1; on a failure, sets submit_failed
+ * to the task's number and returns -1. */
+static int do_submit_all(struct oslabs_call *c)
+{
+    for (int i = 0; i < submit_total; i++) {
+        if (tpool_submit(c->obj, held_run, &runs[i]) != 0) {
+            submit_failed = i;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static bool call_done(void *c)
+{
+    return atomic_load(&((struct oslabs_call *)c)->done);
 }
 
 static int do_shutdown(struct oslabs_call *c)
@@ -173,22 +240,37 @@ static void tpool_create_einval(void **state)
     }
     tpool_t *p = create(1, 1);
     submit(p, count_run, 0);
+    wait_all_ran(1);
     tpool_shutdown(p);
     must_have_run_once(1, "after tpool_shutdown");
 }
 
 /* tpool-runs-each-task-once: 4000 tasks through 4 workers and a queue of
  * 8 each run exactly once, with their own argument, before shutdown
- * returns. */
+ * returns. Every task waits for the hold to open: the first ones hold
+ * every worker, the queue fills, and submit must wait for a slot, every
+ * run (without the hold, the workers often keep the queue from filling). */
 static void tpool_runs_each_task_once(void **state)
 {
     tpool_t *p = create(4, 8);
+    bool settled;
 
     (void)state;
-    for (int i = 0; i < MAX_TASKS - 96; i++)
-        submit(p, count_run, i);
+    submit_total = MAX_TASKS - 96;
+    struct oslabs_call *c = start(0, do_submit_all, p, NULL);
+    oslabs_call_asleep(c, ASLEEP_MS, 1, WAIT_MS); /* the queue is full, or it failed */
+    open_hold();
+    if (!oslabs_wait_until(call_done, c, SETTLED_MS, 10 * BLOCK_MS, &settled))
+        fail_msg("tpool_submit of %d tasks: expected to return, actual: still blocked%s",
+                 submit_total, settled ? " (every thread asleep without once being woken)" : "");
+    oslabs_call_join(c);
+    if (c->rc != 0)
+        fail_msg("tpool_submit of task %d (every worker busy, the queue of 8 maybe full): "
+                 "expected 0, actual -1 (%s)",
+                 submit_failed, strerror(c->err));
+    wait_all_ran(submit_total);
     tpool_shutdown(p);
-    must_have_run_once(MAX_TASKS - 96, "after tpool_shutdown returned");
+    must_have_run_once(submit_total, "after tpool_shutdown returned");
 }
 
 /* tpool-never-more-than-n-workers: with 8 tasks that hold their worker, a
@@ -225,7 +307,6 @@ static void tpool_never_more_than_n_workers(void **state)
     tpool_t *p = create(3, 16);
 
     (void)state;
-    wait_workers_idle();
     for (int i = 0; i < 8; i++)
         submit(p, gated_run, i);
     wait_running(3);
@@ -243,6 +324,7 @@ static void tpool_never_more_than_n_workers(void **state)
                  atomic_load(&most_running));
     for (int i = 0; i < 8; i++)
         sem_post(&gate);
+    wait_all_ran(8);
     tpool_shutdown(p);
     must_have_run_once(8, "after tpool_shutdown returned");
     if (atomic_load(&most_running) != 3)
@@ -268,6 +350,7 @@ static void tpool_submit_blocks_while_full(void **state)
     if (c->rc != 0)
         fail_msg("tpool_submit after the worker freed a queue slot: expected 0, actual %d (%s)",
                  c->rc, strerror(c->err));
+    wait_all_ran(4);
     tpool_shutdown(p);
     must_have_run_once(4, "after tpool_shutdown returned");
 }
