@@ -410,6 +410,21 @@ static bool end_drain_wait(void)
     return waiting;
 }
 
+/* Main, once every item is put: waits until the consumers took them all,
+ * or the watchdog saw nothing move (end_drain_wait). */
+static void wait_until_drained(void)
+{
+    pthread_mutex_lock(&phase_lock);
+    phase = "every item put, the consumers taking the last ones";
+    awaiting_drain = true;
+    pthread_mutex_unlock(&phase_lock);
+    while (sem_wait(&drained) != 0)
+        ;
+    pthread_mutex_lock(&phase_lock);
+    awaiting_drain = false; /* the watchdog must not post it again */
+    pthread_mutex_unlock(&phase_lock);
+}
+
 /* Every WATCH_TICK_MS, sums the progress of all workers; reports a stall: no item
  * moved for the phase's limit, or for SETTLED_STALL_MS with every thread
  * that could move it asleep and never run in between. */
@@ -698,15 +713,7 @@ int main(int argc, char **argv)
         pthread_join(producer[i].thread, NULL);
     sem_post(&observer_stop);
     pthread_join(observer, NULL);
-    pthread_mutex_lock(&phase_lock);
-    phase = "every item put, the consumers taking the last ones";
-    awaiting_drain = true;
-    pthread_mutex_unlock(&phase_lock);
-    while (sem_wait(&drained) != 0)
-        ;
-    pthread_mutex_lock(&phase_lock);
-    awaiting_drain = false;
-    pthread_mutex_unlock(&phase_lock);
+    wait_until_drained();
     set_phase("closed, consumers draining", true);
     bbuf_close(buf);
     for (long i = 0; i < opt.consumers; i++)
