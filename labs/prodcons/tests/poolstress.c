@@ -13,11 +13,14 @@
  * atomic: helgrind neither reports atomics nor orders threads by them, so
  * the count hides no race of the pool's.
  *
- * Usage: poolstress [-t T] [-q Q] [-s S] [-n N]
+ * Usage: poolstress [-t T] [-q Q] [-s S] [-n N] [-W]
+ *   -W  a post that wakes a thread lets it run first (tests/wakefirst.c;
+ *       for memcheck, which runs one thread at a time).
  * Exit status 0 when every check passed, 1 otherwise.
  */
 #include "oslabs_proc.h"
 #include "tpool.h"
+#include "wakefirst.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -82,9 +85,10 @@ int main(int argc, char **argv)
 {
     pthread_t sub[64];
     long bad = 0;
+    bool wake_first = false;
     int c;
 
-    while ((c = getopt(argc, argv, "t:q:s:n:")) != -1) {
+    while ((c = getopt(argc, argv, "t:q:s:n:W")) != -1) {
         switch (c) {
         case 't':
             threads = number(optarg);
@@ -98,11 +102,15 @@ int main(int argc, char **argv)
         case 'n':
             per_submitter = number(optarg);
             break;
+        case 'W':
+            wake_first = true;
+            break;
         default:
-            fprintf(stderr, "usage: poolstress [-t T] [-q Q] [-s S] [-n N]\n");
+            fprintf(stderr, "usage: poolstress [-t T] [-q Q] [-s S] [-n N] [-W]\n");
             return 2;
         }
     }
+    wakefirst_enable(wake_first);
     total = submitters * per_submitter;
     runs = calloc((size_t)total, sizeof(*runs));
     pool = tpool_create((size_t)threads, (size_t)queue);

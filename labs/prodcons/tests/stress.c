@@ -14,14 +14,17 @@
  *   - no hang: a watchdog that sees no progress for a few seconds prints
  *     who is stuck where, with every thread's backtrace (gdb), and fails.
  *
- * Usage: stress [-p P] [-c C] [-k K] [-n N] [-s SEED] [-w SECONDS] [-q]
+ * Usage: stress [-p P] [-c C] [-k K] [-n N] [-s SEED] [-w SECONDS] [-q] [-W]
  *   -s SEED  re-run under the perturbation shim (libperturb.so, next to this
- *            program) with that seed;  -q  pace the observer (valgrind).
+ *            program) with that seed;  -q  pace the observer (valgrind);
+ *   -W  a post that wakes a thread lets it run first (tests/wakefirst.c;
+ *            for memcheck, which runs one thread at a time).
  * Exit status 0 when every check passed, 1 otherwise.
  */
 #define _GNU_SOURCE /* gettid, RTLD_NEXT, RTLD_DEFAULT */
 #include "bbuf.h"
 #include "oslabs_proc.h"
+#include "wakefirst.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -68,6 +71,7 @@ struct opts {
     long stall_seconds;
     const char *seed;
     int pace;
+    int wake_first;
 };
 
 /* One producer or consumer. `lock` protects `done_count`, the progress the
@@ -91,7 +95,7 @@ static int under_valgrind(void)
     return p != NULL && strstr(p, "vgpreload") != NULL;
 }
 
-static struct opts opt = {4, 4, 4, 2000, 3, NULL, 0};
+static struct opts opt = {4, 4, 4, 2000, 3, NULL, 0, 0};
 static bbuf_t *buf;
 static struct worker producer[MAX_THREADS], consumer[MAX_THREADS];
 static sem_t observer_stop, watchdog_stop;
@@ -605,7 +609,7 @@ static void parse(int argc, char **argv)
 {
     int c;
 
-    while ((c = getopt(argc, argv, "p:c:k:n:s:w:q")) != -1) {
+    while ((c = getopt(argc, argv, "p:c:k:n:s:w:qW")) != -1) {
         switch (c) {
         case 'p':
             opt.producers = number(optarg, 1, MAX_THREADS);
@@ -628,8 +632,12 @@ static void parse(int argc, char **argv)
         case 'q':
             opt.pace = 1;
             break;
+        case 'W':
+            opt.wake_first = 1;
+            break;
         default:
-            fprintf(stderr, "usage: stress [-p P] [-c C] [-k K] [-n N] [-s SEED] [-w S] [-q]\n");
+            fprintf(stderr,
+                    "usage: stress [-p P] [-c C] [-k K] [-n N] [-s SEED] [-w S] [-q] [-W]\n");
             exit(2);
         }
     }
@@ -672,6 +680,7 @@ int main(int argc, char **argv)
     long problems;
 
     parse(argc, argv);
+    wakefirst_enable(opt.wake_first);
     preload_shim(argv);
     if (opt.seed != NULL && shim_calls() < 0) {
         fprintf(stderr, "stress: the perturbation shim libperturb.so is not loaded\n");
