@@ -11,6 +11,7 @@
 #include "batch/batch.h"
 #include "batch/batch_int.h"
 #include "lib/fsutil.h"
+#include "lib/tempdir.h"
 #include "pipeline/submission.h"
 
 #include <errno.h>
@@ -57,7 +58,7 @@ static bool stage_one(const struct lab *lab, const char *path, const char *name,
         free(to);
     }
     if (unpacked != NULL)
-        remove_tree(unpacked);
+        tempdir_remove(unpacked);
     free(sub);
     sb_free(&err);
     return ok;
@@ -134,7 +135,6 @@ static int run_script(const struct similarity_opts *o, const struct lab *lab, co
 
 int similarity_run(const struct similarity_opts *o, const struct lab *lab)
 {
-    const char *tmp = getenv("TMPDIR");
     char *work, *out;
     int rc = EXIT_USAGE;
 
@@ -142,15 +142,15 @@ int similarity_run(const struct similarity_opts *o, const struct lab *lab)
         return EXIT_USAGE;
     if (mkdir_p(o->out) < 0 || (out = absolute_path(o->out)) == NULL)
         return usage_fail(NULL, "%s: %s", o->out, strerror(errno));
-    work = xasprintf("%s/oslabs-similarity-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(work) == NULL)
-        die("mkdtemp %s: %s", work, strerror(errno));
+    work = tempdir_create("similarity");
+    if (work == NULL)
+        die("cannot create a directory in %s: %s", tempdir_base(), strerror(errno));
     bool staged = stage_dir(lab, o->subs, out, work, "new") >= 0;
     for (size_t i = 0; staged && i < o->corpus.n; i++)
         staged = stage_dir(lab, o->corpus.v[i], out, work, "old") >= 0;
     if (staged)
         rc = run_script(o, lab, work, out);
-    remove_tree(work);
+    tempdir_remove(work);
     free(work);
     free(out);
     return rc;

@@ -7,6 +7,7 @@
 #include "pipeline/grade.h"
 #include "pipeline/submission.h"
 #include "lib/fsutil.h"
+#include "lib/tempdir.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +52,7 @@ int grade(const struct host *host, const struct grade_opts *o, const struct lab 
         build_and_run(host, o, lab, g);
     }
     if (unpacked != NULL)
-        remove_tree(unpacked);
+        tempdir_remove(unpacked);
     free(unpacked);
     free(sub);
     sb_free(&err);

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "pipeline/stage.h"
 #include "lib/fsutil.h"
+#include "lib/tempdir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,11 +30,9 @@ static char *make_root(const struct lab *lab, const char *workdir, struct strbuf
             sb_addf(err, "%s: %s\n", workdir, strerror(errno));
         return root;
     }
-    const char *tmp = getenv("TMPDIR");
-    root = xasprintf("%s/oslabs-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", lab->name);
-    if (mkdtemp(root) == NULL) {
-        sb_addf(err, "mkdtemp %s: %s\n", root, strerror(errno));
-        free(root);
+    root = tempdir_create(lab->name);
+    if (root == NULL) {
+        sb_addf(err, "cannot create a directory in %s: %s\n", tempdir_base(), strerror(errno));
         return NULL;
     }
     chmod(root, 0755); /* the sandbox uids must reach the lab */
@@ -156,8 +155,12 @@ char *stage_scratch(struct stage *st, const char *test, int run, bool chown_it, 
 
 void stage_destroy(struct stage *st, bool keep)
 {
-    if (st->root != NULL && st->remove && !keep)
-        remove_tree(st->root);
+    if (st->root != NULL && st->remove) {
+        if (keep)
+            tempdir_keep(st->root);
+        else
+            tempdir_remove(st->root);
+    }
     free(st->root);
     free(st->labdir);
     free(st->scratch);

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "pipeline/submission.h"
 #include "lib/fsutil.h"
+#include "lib/tempdir.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -256,11 +257,9 @@ int submission_open(const struct lab *lab, char **sub, char **unpacked, struct s
     char *root;
 
     if (unpack_is_archive(*sub)) {
-        const char *tmp = getenv("TMPDIR");
-        char *dir = xasprintf("%s/oslabs-unpack-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-        if (mkdtemp(dir) == NULL) {
-            sb_addf(err, "%s: %s", dir, strerror(errno));
-            free(dir);
+        char *dir = tempdir_create("unpack");
+        if (dir == NULL) {
+            sb_addf(err, "cannot create a directory in %s: %s", tempdir_base(), strerror(errno));
             return -1;
         }
         *unpacked = dir;
