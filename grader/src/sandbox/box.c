@@ -483,6 +483,10 @@ static void fill_end(const struct box *b, struct box_result *res)
         res->machine = true;
     } else if (b->cut) {
         res->end = b->cut_as;
+        /* the kernel killed some of its processes at the memory limit, and the rest
+         * wait for them: memory is the cause, whichever of them the kernel chose */
+        if (b->cut_as == BOX_HUNG && cg_hit_memory_limit(&b->cg))
+            res->memory_limit_mb = b->cg_mem_mb;
     } else if (b->spec.stop_flood && (b->out_dropped || b->err_dropped)) {
         res->end = BOX_FLOODED; /* it ended before the grader read past the cap: the same */
     } else if (f->exec_errno != 0) {

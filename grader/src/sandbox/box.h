@@ -126,7 +126,8 @@ struct box_result {
     char *verdict;        /* what the harness wrote; NULL if nothing */
     pid_t pid;            /* the program's pid as it sees itself (REC_START); 0: unknown */
     int leftovers;        /* processes still alive when the program ended */
-    long memory_limit_mb; /* > 0: killed for going over the box's memory cgroup limit */
+    long memory_limit_mb; /* > 0: killed for going over the box's memory cgroup limit, or
+                             (BOX_HUNG) some of its processes were */
     bool oom_killer;      /* killed by the kernel's out-of-memory killer: the machine or
                              container ran out of memory (a tmpfs filled counts) */
     char *backtrace;      /* gdb output on a timeout or a hang, or NULL */

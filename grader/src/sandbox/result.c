@@ -40,7 +40,7 @@ const char *box_end_word(const struct box_result *res, char *buf, size_t size)
     case BOX_FLOODED:
         return "output cap";
     case BOX_HUNG:
-        return "hung";
+        return res->memory_limit_mb > 0 ? "out of memory" : "hung";
     case BOX_FAILED:
         return "could not run";
     }
@@ -78,6 +78,11 @@ char *box_describe_end(const struct box_result *res, double timeout)
                          "was stopped there",
                          BOX_OUTPUT_CAP / 1024);
     case BOX_HUNG:
+        if (res->memory_limit_mb > 0)
+            return xasprintf(
+                "out of memory: the kernel killed some of the test's processes (together "
+                "they may use %ld MiB), and the rest then %s",
+                res->memory_limit_mb, res->hang ? res->hang : "hung");
         return xstrdup(res->hang ? res->hang : "hung");
     case BOX_FAILED:
         return xstrdup(res->error ? res->error : "sandbox failure");
